@@ -1,0 +1,79 @@
+"""Small data sets for the chapters: thin wrappers over scikit-learn, no downloads.
+
+Every loader returns (X, y) with X of shape (n_samples, n_features), float64,
+and y of shape (n_samples,), integer labels 0 .. n_classes - 1. scikit-learn
+ships iris and digits inside the package and generates moons, so nothing is
+ever fetched from the network.
+"""
+
+import numpy as np
+from sklearn import datasets
+from sklearn.model_selection import train_test_split
+
+from nnlib.validation import check_positive
+
+__all__ = ["GATES", "load_digits_split", "load_iris_2d", "logic_gate", "make_moons", "make_xor"]
+
+# Truth tables of the logic gates on the inputs (0, 0), (0, 1), (1, 0), (1, 1).
+GATES = {
+    "AND": [0, 0, 0, 1],
+    "OR": [0, 1, 1, 1],
+    "NAND": [1, 1, 1, 0],
+    "NOR": [1, 0, 0, 0],
+    "XOR": [0, 1, 1, 0],
+}
+
+IRIS_FEATURES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
+IRIS_CLASSES = ("setosa", "versicolor", "virginica")
+
+
+def logic_gate(name):
+    """The four inputs of a two-input gate and its outputs: X (4, 2), y (4,)."""
+    if name not in GATES:
+        raise ValueError(f"name must be one of {sorted(GATES)}, got {name!r}")
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    return X, np.array(GATES[name], dtype=np.int64)
+
+
+def make_xor():
+    """The XOR problem: X (4, 2) with the four corners of the unit square, y (4,)."""
+    return logic_gate("XOR")
+
+
+def load_iris_2d(classes=("setosa", "versicolor"), features=("sepal length (cm)", "petal length (cm)")):
+    """Two of Fisher's iris species, described by two of the four measurements.
+
+    Returns X (n_samples, 2) in centimetres and y (n_samples,) with 0 for
+    classes[0] and 1 for classes[1] (50 flowers per species).
+    """
+    for name, allowed, given in (("classes", IRIS_CLASSES, classes), ("features", IRIS_FEATURES, features)):
+        if len(given) != 2 or not set(given) <= set(allowed):
+            raise ValueError(f"{name} must be two of {list(allowed)}, got {list(given)}")
+    iris = datasets.load_iris()
+    species = [IRIS_CLASSES.index(c) for c in classes]
+    keep = np.isin(iris.target, species)
+    columns = [IRIS_FEATURES.index(f) for f in features]
+    X = iris.data[keep][:, columns]
+    y = (iris.target[keep] == species[1]).astype(np.int64)
+    return X, y
+
+
+def make_moons(n_samples=200, noise=0.2, rng=0):
+    """Two interleaving half circles (scikit-learn's make_moons): X (n_samples, 2), y."""
+    check_positive(n_samples, "n_samples", integer=True)
+    seed = np.random.default_rng(rng).integers(2**31)
+    return datasets.make_moons(n_samples=n_samples, noise=noise, random_state=int(seed))
+
+
+def load_digits_split(test_size=0.25, rng=0):
+    """scikit-learn's 8x8 handwritten digits, split once into train and test sets.
+
+    Pixels are scaled from 0..16 to 0..1. Returns X_train (n, 64), X_test,
+    y_train (n,), y_test, the split stratified by class and fixed by `rng`.
+    """
+    digits = datasets.load_digits()
+    seed = np.random.default_rng(rng).integers(2**31)
+    return train_test_split(
+        digits.data / 16.0, digits.target, test_size=test_size, stratify=digits.target,
+        random_state=int(seed),
+    )
