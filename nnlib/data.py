@@ -40,13 +40,18 @@ def make_xor():
     return logic_gate("XOR")
 
 
-def load_iris_2d(classes=("setosa", "versicolor"), features=("sepal length (cm)", "petal length (cm)")):
+def load_iris_2d(
+    classes=("setosa", "versicolor"), features=("sepal length (cm)", "petal length (cm)")
+):
     """Two of Fisher's iris species, described by two of the four measurements.
 
     Returns X (n_samples, 2) in centimetres and y (n_samples,) with 0 for
     classes[0] and 1 for classes[1] (50 flowers per species).
     """
-    for name, allowed, given in (("classes", IRIS_CLASSES, classes), ("features", IRIS_FEATURES, features)):
+    for name, allowed, given in (
+        ("classes", IRIS_CLASSES, classes),
+        ("features", IRIS_FEATURES, features),
+    ):
         if len(given) != 2 or not set(given) <= set(allowed):
             raise ValueError(f"{name} must be two of {list(allowed)}, got {list(given)}")
     iris = datasets.load_iris()
@@ -74,6 +79,9 @@ def load_digits_split(test_size=0.25, rng=0):
     digits = datasets.load_digits()
     seed = np.random.default_rng(rng).integers(2**31)
     return train_test_split(
-        digits.data / 16.0, digits.target, test_size=test_size, stratify=digits.target,
+        digits.data / 16.0,
+        digits.target,
+        test_size=test_size,
+        stratify=digits.target,
         random_state=int(seed),
     )

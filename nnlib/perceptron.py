@@ -97,4 +97,3 @@ class Perceptron:
     def _check_fitted(self):
         if not hasattr(self, "coef_"):
             raise RuntimeError("this Perceptron is not fitted yet: call fit(X, y) first")
-

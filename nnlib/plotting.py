@@ -12,24 +12,45 @@ from nnlib.validation import check_array
 
 __all__ = ["CLASS_COLORS", "CLASS_MARKERS", "plot_data", "plot_decision_regions", "plot_line"]
 
-CLASS_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
-                "#000000", "#999999", "#882255"]
+CLASS_COLORS = [
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#999999",
+    "#882255",
+]
 CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
 
 
-def plot_data(X, y, ax=None, labels=None, **scatter_kwargs):
+def plot_data(X, y, ax=None, labels=None, s=40, **scatter_kwargs):
     """Scatter 2-D points X (n, 2) coloured and shaped by their integer class y (n,)."""
     X = check_array(X, "X", ndim=2, n_columns=2)
     y = np.asarray(y)
     ax = ax or plt.gca()
     for k in np.unique(y):
         name = labels[k] if labels is not None else f"class {k}"
-        ax.scatter(*X[y == k].T, c=CLASS_COLORS[k], marker=CLASS_MARKERS[k], label=name,
-                   edgecolors="white", linewidths=0.6, s=40, zorder=3, **scatter_kwargs)
+        ax.scatter(
+            *X[y == k].T,
+            c=CLASS_COLORS[k],
+            marker=CLASS_MARKERS[k],
+            label=name,
+            edgecolors="white",
+            linewidths=0.6,
+            s=s,
+            zorder=3,
+            **scatter_kwargs,
+        )
     return ax
 
 
-def plot_decision_regions(predict, X, y=None, ax=None, labels=None, resolution=300, margin=0.5):
+def plot_decision_regions(
+    predict, X, y=None, ax=None, labels=None, resolution=300, margin=0.5, s=40
+):
     """Shade the plane by the class `predict` gives each point, then scatter (X, y).
 
     predict: a function taking an array (m, 2) and returning m integer classes.
@@ -41,10 +62,16 @@ def plot_decision_regions(predict, X, y=None, ax=None, labels=None, resolution=3
     grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     classes = np.asarray(predict(np.c_[grid_x.ravel(), grid_y.ravel()])).reshape(grid_x.shape)
     n_classes = int(max(classes.max(), 0 if y is None else np.max(y))) + 1
-    ax.contourf(grid_x, grid_y, classes, levels=np.arange(n_classes + 1) - 0.5,
-                cmap=ListedColormap(CLASS_COLORS[:n_classes]), alpha=0.2)
+    ax.contourf(
+        grid_x,
+        grid_y,
+        classes,
+        levels=np.arange(n_classes + 1) - 0.5,
+        cmap=ListedColormap(CLASS_COLORS[:n_classes]),
+        alpha=0.2,
+    )
     if y is not None:
-        plot_data(X, y, ax=ax, labels=labels)
+        plot_data(X, y, ax=ax, labels=labels, s=s)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     return ax
@@ -52,6 +79,8 @@ def plot_decision_regions(predict, X, y=None, ax=None, labels=None, resolution=3
 
 def plot_line(w, b, ax=None, **line_kwargs):
     """Draw the line w[0] x + w[1] y + b = 0 across the current axes' window."""
+    if w[0] == 0 and w[1] == 0:
+        raise ValueError(f"w must not be zero: with w = {list(w)} there is no boundary line")
     ax = ax or plt.gca()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     if abs(w[1]) > abs(w[0]):  # closer to horizontal: solve for y

@@ -51,7 +51,11 @@ def check_array(value, name, *, ndim=None, n_columns=None, dtype=np.float64, all
         shape_hint = {1: "(n,)", 2: "(n_samples, n_features)"}.get(ndim, f"{ndim} axes")
         raise ValueError(
             f"{name} must be a {ndim}-D array of shape {shape_hint}, got shape {array.shape}"
-            + (" (reshape a single sample with x.reshape(1, -1))" if ndim == 2 and array.ndim == 1 else "")
+            + (
+                " (reshape a single sample with x.reshape(1, -1))"
+                if ndim == 2 and array.ndim == 1
+                else ""
+            )
         )
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {array.shape}")
@@ -81,7 +85,9 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
         raise TypeError(f"{name} must be an array of integer labels, got {_describe(value)}")
     labels = np.asarray(value)
     if labels.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array of shape (n_samples,), got shape {labels.shape}")
+        raise ValueError(
+            f"{name} must be a 1-D array of shape (n_samples,), got shape {labels.shape}"
+        )
     if labels.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {labels.shape}")
     if not (np.issubdtype(labels.dtype, np.integer) or np.issubdtype(labels.dtype, np.bool_)):
@@ -91,7 +97,9 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
         )
     labels = labels.astype(np.int64, copy=False)
     if n_samples is not None and labels.shape[0] != n_samples:
-        raise ValueError(f"{name} must have {n_samples} labels (one per sample), got {labels.shape[0]}")
+        raise ValueError(
+            f"{name} must have {n_samples} labels (one per sample), got {labels.shape[0]}"
+        )
     if n_classes is not None and (labels.min() < 0 or labels.max() >= n_classes):
         raise ValueError(
             f"{name} must hold labels in 0..{n_classes - 1}, "
@@ -104,8 +112,7 @@ def check_same_length(a, a_name, b, b_name):
     """Raise ValueError unless arrays `a` and `b` have the same first dimension."""
     if len(a) != len(b):
         raise ValueError(
-            f"{a_name} and {b_name} must have the same number of samples, "
-            f"got {len(a)} and {len(b)}"
+            f"{a_name} and {b_name} must have the same number of samples, got {len(a)} and {len(b)}"
         )
 
 

@@ -22,6 +22,9 @@ def report(problems, success):
 def not_answered(*answers):
     """True (after printing a hint) if any answer is still the placeholder None."""
     if any(answer is None for answer in answers):
-        print("Not answered yet: replace the None placeholders with your answer and run the cell again.")
+        print(
+            "Not answered yet: replace the None placeholders with your answer, "
+            "then run the cell again."
+        )
         return True
     return False
