@@ -125,6 +125,9 @@ def test_stored_executed_in_order(path):
         assert not errors or "raises-exception" in tags, f"{path.name}: a cell stored an error"
         text = json.dumps(c["outputs"])
         assert not re.search(r" at 0x[0-9a-fA-F]{6,}", text), f"{path.name}: a memory address"
+        assert "execution" not in c.get("metadata", {}), (
+            f"{path.name}: execution timestamps in cell metadata (use make execute)"
+        )
     assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
 
 
