@@ -20,24 +20,33 @@ class Linear(Module):
     rng: numpy Generator or seed for the initial weights, drawn from a normal
         distribution with standard deviation 1 / sqrt(d_in) (so that Z keeps the
         scale of X); chapter 3 discusses better choices. The bias starts at 0.
+    dtype: np.float64 (the default) or np.float32 for the weights; forward converts
+        its input X to this dtype, so a float32 layer computes in float32.
     weight (d_in, d_out) and bias (d_out,) are Parameters.
     """
 
-    def __init__(self, in_features, out_features, rng=None):
-        check_positive(in_features, "in_features", integer=True)
-        check_positive(out_features, "out_features", integer=True)
+    def __init__(self, in_features, out_features, rng=None, dtype=np.float64):
+        self.in_features = check_positive(in_features, "in_features", integer=True)
+        self.out_features = check_positive(out_features, "out_features", integer=True)
         rng = np.random.default_rng(rng)
         std = 1.0 / np.sqrt(in_features)
-        self.weight = Parameter(rng.normal(0.0, std, size=(in_features, out_features)))
-        self.bias = Parameter(np.zeros(out_features))
+        W = rng.normal(0.0, std, size=(in_features, out_features))  # float64 draws
+        self.weight = Parameter(W, dtype=dtype)
+        self.bias = Parameter(np.zeros(out_features), dtype=dtype)
 
     def forward(self, X):
         """X (n, d_in) -> Z (n, d_out)."""
-        self.X = check_array(X, "X", ndim=2, n_columns=self.weight.shape[0])
+        # Keep X: the backward pass (chapter 4) needs it to compute dL/dW.
+        self.X = check_array(X, "X", ndim=2, n_columns=self.in_features,
+                             dtype=self.weight.data.dtype)
         return self.X @ self.weight.data + self.bias.data
 
     def parameters(self):
         return [self.weight, self.bias]
+
+    def __repr__(self):
+        return (f"Linear(in_features={self.in_features}, "
+                f"out_features={self.out_features})")
 
     def backward(self, grad_out):
         """grad_out = dL/dZ (n, d_out) -> dL/dX (n, d_in); adds dL/dW and dL/db into .grad."""
@@ -48,32 +57,49 @@ class Linear(Module):
 
 
 class Sequential(Module):
-    """A network: its layers applied one after another, output of one = input of the next."""
+    """A network: its layers applied in turn, each output the next one's input."""
 
     def __init__(self, *layers):
         if not layers:
             raise ValueError("Sequential needs at least one layer, got none")
         for i, layer in enumerate(layers):
+            if isinstance(layer, type) and issubclass(layer, Module):
+                name = layer.__name__  # the class Linear where Linear(...) belongs
+                raise TypeError(f"layer {i} must be a Module instance, got the class "
+                                f"{name} (add parentheses: {name}(...))")
             if not isinstance(layer, Module):
-                raise TypeError(f"layer {i} must be an nnlib Module, got {type(layer).__name__}")
+                got = type(layer).__name__
+                raise TypeError(f"layer {i} must be an nnlib Module, got {got}")
         self.layers = list(layers)
 
     def forward(self, X):
-        for layer in self.layers:
-            X = layer(X)
+        """X (n, features the first layer takes) -> the last layer's output."""
+        for i, layer in enumerate(self.layers):
+            try:
+                X = layer(X)
+            except ValueError as error:  # say which layer failed, not only why
+                name = type(layer).__name__
+                raise ValueError(f"layer {i} ({name}) of the Sequential rejected its "
+                                 f"input: {error}") from error
         return X
 
     def parameters(self):
         return [p for layer in self.layers for p in layer.parameters()]
-
-    def backward(self, grad_out):
-        """Run the layers' backward passes in reverse order (the chain rule)."""
-        for layer in reversed(self.layers):
-            grad_out = layer.backward(grad_out)
-        return grad_out
 
     def __getitem__(self, index):
         return self.layers[index]
 
     def __len__(self):
         return len(self.layers)
+
+    def __repr__(self):
+        # One line per layer, nested networks indented.
+        lines = [f"  ({i}): " + repr(layer).replace("\n", "\n  ")
+                 for i, layer in enumerate(self.layers)]
+        return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+    def backward(self, grad_out):
+        """Run the layers' backward passes in reverse order (the chain rule)."""
+        for layer in reversed(self.layers):
+            grad_out = layer.backward(grad_out)
+        return grad_out

@@ -14,6 +14,7 @@ import numpy as np
 __all__ = [
     "check_array",
     "check_labels",
+    "check_non_negative",
     "check_positive",
     "check_same_length",
 ]
@@ -26,7 +27,9 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}"[:80]
 
 
-def check_array(value, name, *, ndim=None, n_columns=None, dtype=np.float64, allow_empty=False):
+def check_array(
+    value, name, *, ndim=None, n_columns=None, dtype=np.float64, allow_empty=False, hint=None
+):
     """Return `value` as a finite floating-point ndarray, or raise a clear error.
 
     value: array-like (ndarray, list or tuple of numbers; not a string or None).
@@ -34,6 +37,8 @@ def check_array(value, name, *, ndim=None, n_columns=None, dtype=np.float64, all
     ndim: required number of dimensions (None: any).
     n_columns: required size of the last axis (None: any).
     dtype: floating dtype of the result (float64 unless asked otherwise).
+    hint: a sentence added (in parentheses) to the error for inf or NaN, where the
+        caller knows a likely cause (a loss: "training diverged?").
 
     Raises TypeError for non-numeric input and ValueError for a wrong number of
     dimensions, a wrong number of columns, an empty array, NaN or infinity.
@@ -69,6 +74,7 @@ def check_array(value, name, *, ndim=None, n_columns=None, dtype=np.float64, all
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(
             f"{name} must be finite, got {array[tuple(bad)]} at index {tuple(int(i) for i in bad)}"
+            + (f" ({hint})" if hint else "")
         )
     return array
 
@@ -109,7 +115,16 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
 
 
 def check_same_length(a, a_name, b, b_name):
-    """Raise ValueError unless arrays `a` and `b` have the same first dimension."""
+    """Raise ValueError unless arrays `a` and `b` have the same first dimension.
+
+    Raises TypeError if either is not an array-like with at least one axis (None, a
+    string or a single number).
+    """
+    for value, name in ((a, a_name), (b, b_name)):
+        if value is None or isinstance(value, (str, bytes)) or np.ndim(value) == 0:
+            raise TypeError(
+                f"{name} must be an array with one entry per sample, got {_describe(value)}"
+            )
     if len(a) != len(b):
         raise ValueError(
             f"{a_name} and {b_name} must have the same number of samples, got {len(a)} and {len(b)}"
@@ -126,3 +141,12 @@ def check_positive(value, name, *, integer=False):
         expected = "a positive integer" if integer else "a positive finite number"
         raise ValueError(f"{name} must be {expected}, got {value!r}")
     return value
+
+
+def check_non_negative(value, name):
+    """Return `value` as a float if it is a finite number >= 0, else raise a clear error."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number >= 0, got {_describe(value)}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)

@@ -1,0 +1,93 @@
+# The README's two commands, `make book` and `make test`, and a few helpers.
+# Every target sets itself up: .venv is created from requirements.txt when it is
+# missing, and re-installed when requirements.txt or pyproject.toml is newer than it.
+
+SHELL       := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# The kernels must use matplotlib's inline backend (ipykernel sets it only when
+# MPLBACKEND is unset); an inherited MPLBACKEND=Agg would drop every figure.
+unexport MPLBACKEND
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-from-requirements
+
+# Notebooks: all chapters, or just NB=path/to/one.ipynb for `make execute`.
+CHAPTERS := $(sort $(wildcard chapters/*.ipynb))
+NB       ?= $(CHAPTERS)
+
+BUILD_STRICT := build --all -W -n --keep-going .
+NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+.PHONY: help venv book book-strict test lint nbval pytest execute student clean
+
+help:  ## show this help
+	@echo "Usage: make <target>"
+	@echo
+	@echo "  book      build the website into _build/html (re-executes every chapter)"
+	@echo "  test      everything CI runs: ruff, the strict book build (-W -n), pytest"
+	@echo "            (nnlib, notebook contracts, built site, the site in a headless"
+	@echo "            browser; screenshots in _build/screenshots/) and strict nbval"
+	@echo "  lint      ruff on nnlib, tests, tools, book/_ext and the chapter notebooks"
+	@echo "  nbval     strict nbval on every notebook in chapters/"
+	@echo "  execute   re-execute every chapter in place from a fresh kernel;"
+	@echo "            one chapter: make execute NB=chapters/01_perceptron.ipynb"
+	@echo "  student   student notebooks, solutions removed, into student/"
+	@echo "  venv      create or update .venv from requirements.txt"
+	@echo "  clean     remove _build and caches (keeps .venv; rm -rf .venv to reset it)"
+
+# --- set-up ------------------------------------------------------------------------------
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)  ## create or update .venv
+
+# --- the two commands --------------------------------------------------------------------
+book: $(STAMP)  ## build the website
+	$(BIN)/jupyter-book build --all .
+	@echo "Open _build/html/index.html"
+
+book-strict: $(STAMP)
+	$(BIN)/jupyter-book $(BUILD_STRICT)
+
+# Runs every step even when an earlier one fails, so one run shows every problem;
+# pytest runs last, so that its summary line ends the output. Exits non-zero if any
+# step failed.
+test: $(STAMP)  ## lint + strict book build + pytest (tests/ and nbval on chapters/)
+	@failed=""; \
+	echo "==> ruff"; \
+	$(BIN)/ruff check nnlib tests tools book chapters || failed="$$failed ruff"; \
+	echo "==> jupyter-book $(BUILD_STRICT)"; \
+	$(BIN)/jupyter-book $(BUILD_STRICT) || failed="$$failed book-build"; \
+	if [ -n "$$failed" ]; then echo "==> FAILED so far:$$failed (running pytest anyway)"; fi; \
+	echo "==> pytest tests + nbval chapters"; \
+	$(BIN)/python -m pytest tests chapters $(NBVAL_ARGS) || failed="$$failed pytest"; \
+	test -z "$$failed"
+
+# --- helpers -----------------------------------------------------------------------------
+lint: $(STAMP)  ## ruff on code and notebooks
+	$(BIN)/ruff check nnlib tests tools book chapters
+
+nbval: $(STAMP)  ## strict nbval on the chapters only
+	$(BIN)/python -m pytest $(NBVAL_ARGS) chapters
+
+pytest: $(STAMP)  ## pytest on tests/ only (no nbval, no build)
+	$(BIN)/python -m pytest tests
+
+# tools/execute_notebooks.py, not `jupyter execute`: it stores no timestamps in cells.
+execute: $(STAMP)  ## re-execute notebooks in place (NB=path for one)
+	@test -n "$(strip $(NB))" || { echo "no notebooks in chapters/"; exit 1; }
+	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+student: $(STAMP)  ## student notebooks (solutions removed) into student/
+	$(BIN)/python tools/student_notebooks.py student
+
+clean:  ## remove build output and caches (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis .ruff_cache
+	find . -path ./.venv -prune -o -type d -name __pycache__ -exec rm -rf {} +
+	find . -path ./.venv -prune -o -type d -name .ipynb_checkpoints -exec rm -rf {} +

@@ -1,0 +1,121 @@
+"""Checkers for the exercises of chapter 3 (activation functions).
+
+Each checker prints friendly feedback and returns True or False; a None
+placeholder gets "not answered yet" instead of an error.
+"""
+
+import numpy as np
+
+from nnlib.exercises import not_answered, report
+
+__all__ = [
+    "check_he_std_leaky",
+    "check_layers_to_vanish",
+    "check_silu_derivative",
+    "check_softmax_jacobian",
+]
+
+
+def _silu(z):
+    return z / (1.0 + np.exp(-z))  # fine on the moderate grid the checker uses
+
+
+def check_silu_derivative(silu_derivative):
+    """Check a function z -> d/dz [z sigmoid(z)] against central differences on [-6, 6]."""
+    if not_answered(silu_derivative):
+        return False
+    if not callable(silu_derivative):
+        return report([f"pass a function of z, got {type(silu_derivative).__name__}"], "")
+    z = np.linspace(-6.0, 6.0, 241)
+    try:
+        got = np.asarray(silu_derivative(z), dtype=np.float64)
+    except Exception as error:  # the learner's code may raise anything; report it kindly
+        return report([f"calling your function on an array raised {type(error).__name__}: "
+                       f"{error}"], "")
+    if got.shape != z.shape:
+        return report([f"for z of shape {z.shape} return shape {z.shape}, got {got.shape}"], "")
+    h = 1e-5
+    numeric = (_silu(z + h) - _silu(z - h)) / (2 * h)
+    err = np.abs(got - numeric) / np.maximum(np.maximum(np.abs(got), np.abs(numeric)), 1e-3)
+    problems = []
+    if not np.all(np.isfinite(got)):
+        problems.append("your derivative returns NaN or infinity somewhere on [-6, 6]")
+    elif err.max() > 1e-6:
+        worst = int(np.argmax(err))
+        problems.append(
+            f"at z = {z[worst]:.2f} you return {got[worst]:.6f}, but central differences give "
+            f"{numeric[worst]:.6f} (hint: product rule, and sigmoid' = sigmoid (1 - sigmoid))"
+        )
+    return report(problems, "Your SiLU derivative matches central differences on [-6, 6].")
+
+
+def check_layers_to_vanish(n_layers):
+    """Check the smallest L with (1/4)**L < 1e-6."""
+    if not_answered(n_layers):
+        return False
+    if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)):
+        return report([f"answer with a whole number of layers, got {n_layers!r}"], "")
+    expected = int(np.ceil(6 / np.log10(4)))
+    while 0.25 ** (expected - 1) < 1e-6:  # guard against rounding in the logarithm
+        expected -= 1
+    problems = []
+    if n_layers < expected:
+        problems.append(f"(1/4)^{n_layers} = {0.25**n_layers:.2e} is not below 1e-6 yet")
+    elif n_layers > expected:
+        problems.append(f"(1/4)^{n_layers - 1} = {0.25 ** (n_layers - 1):.2e} is already "
+                        "below 1e-6: look for the smallest L")
+    return report(problems, f"(1/4)^{expected} = {0.25**expected:.2e} < 1e-6 < "
+                            f"(1/4)^{expected - 1} = {0.25 ** (expected - 1):.2e}.")
+
+
+def check_he_std_leaky(std, negative_slope, fan_in):
+    """Check the standard deviation that keeps E[a^2] constant through leaky ReLU layers."""
+    if not_answered(std, negative_slope, fan_in):
+        return False
+    try:
+        std, negative_slope, fan_in = float(std), float(negative_slope), int(fan_in)
+    except (TypeError, ValueError):
+        return report([f"std, negative_slope and fan_in must be numbers, got {std!r}, "
+                       f"{negative_slope!r} and {fan_in!r}"], "")
+    expected = np.sqrt(2.0 / ((1.0 + negative_slope**2) * fan_in))
+    problems = []
+    if not np.isclose(std, expected, rtol=1e-6, atol=0):
+        if np.isclose(std, np.sqrt(2.0 / fan_in), rtol=1e-6):
+            problems.append("that is He's value for a plain ReLU; the negative side also "
+                            "contributes slope^2 * Var(z) / 2 to E[a^2]")
+        else:
+            problems.append(f"got {std:.6f}; compute E[g(z)^2] for z ~ N(0, v) on each side "
+                            "of 0 and choose Var(w) so that fan_in * Var(w) * E[g(z)^2] = v")
+    return report(problems, f"std = sqrt(2 / ((1 + {negative_slope}^2) * {fan_in})) "
+                            f"= {expected:.6f}.")
+
+
+def check_softmax_jacobian(J, z):
+    """Check J[i, j] = d softmax(z)_i / d z_j for a 1-D vector of logits z."""
+    if not_answered(J, z):
+        return False
+    try:
+        z = np.asarray(z, dtype=np.float64).ravel()
+        J = np.asarray(J, dtype=np.float64)
+    except (TypeError, ValueError):
+        return report(["J and z must be arrays of numbers"], "")
+    k = z.shape[0]
+    if J.shape != (k, k):
+        return report([f"the Jacobian of k = {k} outputs by {k} inputs has shape {(k, k)}, "
+                       f"got {J.shape}"], "")
+
+    def softmax(v):
+        e = np.exp(v - v.max())
+        return e / e.sum()
+
+    h = 1e-6
+    numeric = np.empty((k, k))
+    for j in range(k):
+        e = np.zeros(k)
+        e[j] = h
+        numeric[:, j] = (softmax(z + e) - softmax(z - e)) / (2 * h)
+    problems = []
+    if not np.allclose(J, numeric, rtol=1e-5, atol=1e-8):
+        problems.append("not the Jacobian yet: differentiate s_i = exp(z_i) / sum_k exp(z_k) "
+                        "with respect to z_j, separately for j = i and j != i")
+    return report(problems, "J = diag(s) - s s^T; each of its rows sums to 0.")

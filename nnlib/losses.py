@@ -1,0 +1,88 @@
+"""Loss functions: how wrong is the network? (chapter 4)
+
+A loss turns the network's output for a batch into one number L, the mean over
+the batch of a per-sample loss, and its backward pass gives dL/d(output), where
+backpropagation starts. Both losses follow one pattern: forward(pred, target)
+returns L as a float and remembers what backward() needs.
+"""
+
+import numpy as np
+
+from nnlib.activations import log_softmax
+from nnlib.validation import check_array, check_labels
+
+__all__ = ["CrossEntropyLoss", "Loss", "MSELoss"]
+
+
+class Loss:
+    """Base class of losses: loss(pred, target) is loss.forward(pred, target).
+
+    Calling a loss also stops a training run that diverges. A learning rate far too
+    large makes the network's outputs, then the loss, overflow to inf or NaN; the
+    error then names the call (in a loop that computes the loss once per step: the
+    step) instead of letting NaN flow on into the gradients and the weights.
+    """
+
+    calls = 0  # how many times this loss was computed
+
+    def __call__(self, pred, target):
+        self.calls += 1
+        diverged = (
+            f"in call {self.calls} of {type(self).__name__}: training diverged? "
+            "Try a smaller learning rate"
+        )
+        check_array(pred, "pred", allow_empty=True, hint=diverged)
+        loss = self.forward(pred, target)
+        if not np.isfinite(loss):
+            raise ValueError(f"the loss must be finite, got {loss} ({diverged})")
+        return loss
+
+
+class MSELoss(Loss):
+    """Mean squared error L = 1/(n k) * sum_i sum_j (yhat_ij - y_ij)^2.
+
+    pred (yhat) and target (y): arrays of the same shape, (n,) or (n, k). The mean
+    runs over all n k entries, as in scikit-learn's mean_squared_error.
+    """
+
+    def forward(self, pred, target):
+        pred = check_array(pred, "pred")
+        target = check_array(target, "target")
+        if pred.shape != target.shape:
+            raise ValueError(
+                f"pred and target must have the same shape, got {pred.shape} and {target.shape}"
+            )
+        self.diff = pred - target  # yhat - y, kept for backward
+        return float(np.mean(self.diff**2))
+
+    def backward(self):
+        """dL/dyhat = 2 (yhat - y) / (n k), same shape as pred."""
+        if not hasattr(self, "diff"):
+            raise RuntimeError("MSELoss.backward called before forward")
+        return 2.0 * self.diff / self.diff.size
+
+
+class CrossEntropyLoss(Loss):
+    """Softmax and cross-entropy in one: L = -1/n * sum_i log softmax(z_i)[y_i].
+
+    pred: logits Z of shape (n, k), one row of k class scores per sample (the
+        output of the last Linear layer, no activation after it).
+    target: integer labels y of shape (n,), each in 0 .. k-1.
+    """
+
+    def forward(self, pred, target):
+        Z = check_array(pred, "pred", ndim=2)
+        n, k = Z.shape
+        self.y = check_labels(target, "target", n_samples=n, n_classes=k)
+        log_p = log_softmax(Z)  # log-sum-exp inside: no overflow for large logits
+        self.p = np.exp(log_p)  # softmax(Z), the probabilities, kept for backward
+        return float(-np.mean(log_p[np.arange(n), self.y]))
+
+    def backward(self):
+        """dL/dZ = (softmax(Z) - onehot(y)) / n, shape (n, k)."""
+        if not hasattr(self, "p"):
+            raise RuntimeError("CrossEntropyLoss.backward called before forward")
+        n = self.p.shape[0]
+        grad = self.p.copy()
+        grad[np.arange(n), self.y] -= 1.0  # subtract the one-hot row of each label
+        return grad / n

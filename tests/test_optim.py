@@ -1,0 +1,87 @@
+"""nnlib.optim.SGD: exact steps, zero_grad, sharing with the model, errors."""
+
+import numpy as np
+import pytest
+
+from nnlib.layers import Linear, Sequential
+from nnlib.module import Parameter
+from nnlib.optim import SGD
+
+
+def test_one_step_is_theta_minus_lr_times_gradient():
+    p = Parameter([1.0, -2.0, 3.0])
+    p.grad[...] = [0.5, 0.5, -1.0]
+    SGD([p], lr=0.1).step()
+    np.testing.assert_array_equal(p.data, [1.0 - 0.05, -2.0 - 0.05, 3.0 + 0.1])
+
+
+def test_steps_use_the_current_gradient_and_leave_it_alone():
+    p = Parameter(np.zeros((2, 2)))
+    opt = SGD([p], lr=0.5)
+    p.grad[...] = 1.0
+    opt.step()
+    opt.step()  # same gradient again: moves twice
+    np.testing.assert_array_equal(p.data, -np.ones((2, 2)))
+    np.testing.assert_array_equal(p.grad, np.ones((2, 2)))
+
+
+def test_zero_grad_resets_every_gradient_in_place():
+    ps = [Parameter(np.ones(3)), Parameter(np.ones((2, 2)))]
+    grads = [p.grad for p in ps]
+    for p in ps:
+        p.grad += 7.0
+    SGD(ps, lr=1.0).zero_grad()
+    for p, g in zip(ps, grads, strict=True):
+        assert p.grad is g  # same array: views held elsewhere stay valid
+        assert not p.grad.any()
+
+
+def test_sgd_updates_the_model_it_was_given():
+    model = Sequential(Linear(3, 2, rng=0), Linear(2, 1, rng=1))
+    before = [p.data.copy() for p in model.parameters()]
+    opt = SGD(model.parameters(), lr=0.1)
+    X = np.ones((4, 3))
+    model.backward(np.ones((4, 1)) + 0 * model(X))
+    opt.step()
+    for p, old in zip(model.parameters(), before, strict=True):
+        np.testing.assert_allclose(p.data, old - 0.1 * p.grad, rtol=1e-15)
+
+
+def test_gradient_descent_on_a_quadratic_converges_to_its_minimum():
+    # L(theta) = |theta - c|^2 / 2 has gradient theta - c: with lr 0.5 the distance halves.
+    c = np.array([3.0, -1.0])
+    p = Parameter(np.zeros(2))
+    opt = SGD([p], lr=0.5)
+    for _ in range(60):
+        opt.zero_grad()
+        p.grad += p.data - c
+        opt.step()
+    np.testing.assert_allclose(p.data, c, rtol=1e-15)
+
+
+def test_sgd_accepts_a_generator_of_parameters():
+    model = Linear(2, 2, rng=0)
+    opt = SGD((p for p in model.parameters()), lr=0.1)
+    assert len(opt.parameters) == 2
+
+
+@pytest.mark.parametrize(
+    ("lr", "error", "message"),
+    [
+        (0.0, ValueError, "lr must be a positive finite number, got 0.0"),
+        (-0.1, ValueError, "lr must be a positive finite number"),
+        (np.inf, ValueError, "lr must be a positive finite number"),
+        ("0.1", TypeError, "lr must be a positive number, got str"),
+        (None, TypeError, "lr must be a positive number"),
+    ],
+)
+def test_sgd_rejects_a_bad_learning_rate(lr, error, message):
+    with pytest.raises(error, match=message):
+        SGD([Parameter([1.0])], lr=lr)
+
+
+def test_sgd_rejects_no_parameters_and_non_parameters():
+    with pytest.raises(ValueError, match="parameters must not be empty"):
+        SGD([], lr=0.1)
+    with pytest.raises(TypeError, match=r"parameters\[1\] must be a Parameter, got ndarray"):
+        SGD([Parameter([1.0]), np.ones(2)], lr=0.1)
