@@ -10,7 +10,7 @@ import numpy as np
 from sklearn import datasets
 from sklearn.model_selection import train_test_split
 
-from nnlib.validation import check_positive
+from nnlib.validation import check_non_negative, check_positive
 
 __all__ = ["GATES", "load_digits_split", "load_iris_2d", "logic_gate", "make_moons", "make_xor"]
 
@@ -29,7 +29,7 @@ IRIS_CLASSES = ("setosa", "versicolor", "virginica")
 
 def logic_gate(name):
     """The four inputs of a two-input gate and its outputs: X (4, 2), y (4,)."""
-    if name not in GATES:
+    if not isinstance(name, str) or name not in GATES:
         raise ValueError(f"name must be one of {sorted(GATES)}, got {name!r}")
     X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     return X, np.array(GATES[name], dtype=np.int64)
@@ -52,8 +52,12 @@ def load_iris_2d(
         ("classes", IRIS_CLASSES, classes),
         ("features", IRIS_FEATURES, features),
     ):
-        if len(given) != 2 or not set(given) <= set(allowed):
-            raise ValueError(f"{name} must be two of {list(allowed)}, got {list(given)}")
+        if (
+            not isinstance(given, (list, tuple))
+            or len(set(given)) != 2
+            or not set(given) <= set(allowed)
+        ):
+            raise ValueError(f"{name} must be two different ones of {list(allowed)}, got {given!r}")
     iris = datasets.load_iris()
     species = [IRIS_CLASSES.index(c) for c in classes]
     keep = np.isin(iris.target, species)
@@ -66,6 +70,7 @@ def load_iris_2d(
 def make_moons(n_samples=200, noise=0.2, rng=0):
     """Two interleaving half circles (scikit-learn's make_moons): X (n_samples, 2), y."""
     check_positive(n_samples, "n_samples", integer=True)
+    check_non_negative(noise, "noise")
     seed = np.random.default_rng(rng).integers(2**31)
     return datasets.make_moons(n_samples=n_samples, noise=noise, random_state=int(seed))
 
@@ -76,6 +81,9 @@ def load_digits_split(test_size=0.25, rng=0):
     Pixels are scaled from 0..16 to 0..1. Returns X_train (n, 64), X_test,
     y_train (n,), y_test, the split stratified by class and fixed by `rng`.
     """
+    check_positive(test_size, "test_size")
+    if test_size >= 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {test_size!r}")
     digits = datasets.load_digits()
     seed = np.random.default_rng(rng).integers(2**31)
     return train_test_split(

@@ -28,6 +28,12 @@ def numerical_gradient(f, x, eps=1e-5):
     (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), with e_i the i-th unit vector.
     """
     check_positive(eps, "eps")
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":  # ints would round each nudge away
+        got = f"{type(x).__name__} of dtype {np.asarray(x).dtype}"
+        raise TypeError(f"x must be a numpy array of floats (nudged in place), got {got}")
+    check_array(x, "x", allow_empty=True)  # finite
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -37,7 +43,7 @@ def numerical_gradient(f, x, eps=1e-5):
         f_minus = f()
         x[i] = old  # restore the entry before moving on
         grad[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
+    return check_array(grad, "the central differences of f", allow_empty=True)
 
 
 def relative_error(a, b):
@@ -48,7 +54,7 @@ def relative_error(a, b):
     scale; over whole arrays, so that entries that are zero in both (rounding
     noise around 0) do not count as huge errors.
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    a, b = check_array(a, "a", allow_empty=True), check_array(b, "b", allow_empty=True)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY))

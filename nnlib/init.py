@@ -17,7 +17,7 @@ import numpy as np
 
 from nnlib.layers import Linear, Sequential
 from nnlib.module import Module
-from nnlib.validation import check_positive
+from nnlib.validation import check_array, check_positive
 
 __all__ = [
     "glorot_normal",
@@ -92,7 +92,7 @@ def init_linear_layers(model, scheme, rng=None):
             init_linear_layers(layer, scheme, rng=rng)
         elif isinstance(layer, Linear):
             fan_in, fan_out = layer.weight.shape
-            W = np.asarray(scheme(fan_in, fan_out, rng=rng), dtype=np.float64)
+            W = check_array(scheme(fan_in, fan_out, rng=rng), "the weights scheme returned")
             if W.shape != (fan_in, fan_out):
                 raise ValueError(
                     f"scheme must return an array of shape {(fan_in, fan_out)}, got {W.shape}"

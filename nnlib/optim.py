@@ -43,7 +43,8 @@ class SGD:
             if not np.isfinite(update).all():  # never write inf or NaN into the weights
                 raise ValueError(
                     f"the update of parameters[{i}] must be finite, got inf or NaN in step "
-                    f"{self.steps}: training diverged? Try a learning rate below lr={self.lr}"
+                    f"{self.steps}: is its gradient NaN, or did training diverge? Try a "
+                    f"learning rate below lr={self.lr}"
                 )
             p.data -= update
 

@@ -74,9 +74,10 @@ class Perceptron:
     def score(self, X, y):
         """Accuracy: the fraction of samples in X whose predicted label equals y."""
         predictions = self.predict(X)
-        y = np.asarray(y)
+        if np.ndim(y) != 1:  # a column (n, 1) would broadcast against the (n,) predictions
+            raise ValueError(f"y must be a 1-D array of shape (n_samples,), got {y!r:.60}")
         check_same_length(X, "X", y, "y")
-        return float(np.mean(predictions == y))
+        return float(np.mean(predictions == np.asarray(y)))
 
     def _check_targets(self, y, n_samples):
         """Store the two classes and return y recoded as -1 / +1."""

@@ -8,7 +8,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 
-from nnlib.validation import check_array
+from nnlib.validation import (
+    check_array,
+    check_labels,
+    check_non_negative,
+    check_positive,
+)
 
 __all__ = ["CLASS_COLORS", "CLASS_MARKERS", "plot_data", "plot_decision_regions", "plot_line"]
 
@@ -30,7 +35,9 @@ CLASS_MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "<"]
 def plot_data(X, y, ax=None, labels=None, s=40, **scatter_kwargs):
     """Scatter 2-D points X (n, 2) coloured and shaped by their integer class y (n,)."""
     X = check_array(X, "X", ndim=2, n_columns=2)
-    y = np.asarray(y)
+    y = check_labels(y, "y", n_samples=len(X), n_classes=len(CLASS_COLORS))
+    if labels is not None and (np.ndim(labels) != 1 or len(labels) <= y.max()):
+        raise ValueError(f"labels must name every class 0..{y.max()}, got {labels!r:.60}")
     ax = ax or plt.gca()
     for k in np.unique(y):
         name = labels[k] if labels is not None else f"class {k}"
@@ -56,11 +63,22 @@ def plot_decision_regions(
     predict: a function taking an array (m, 2) and returning m integer classes.
     X (n, 2), y (n,): the data, which also fixes the plotted window (plus `margin`).
     """
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of X (m, 2), got {type(predict).__name__}")
     X = check_array(X, "X", ndim=2, n_columns=2)
+    if y is not None:
+        y = check_labels(y, "y", n_samples=len(X), n_classes=len(CLASS_COLORS))
+    check_positive(resolution, "resolution", integer=True)
+    check_non_negative(margin, "margin")
     ax = ax or plt.gca()
     (x0, y0), (x1, y1) = X.min(axis=0) - margin, X.max(axis=0) + margin
     grid_x, grid_y = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    classes = np.asarray(predict(np.c_[grid_x.ravel(), grid_y.ravel()])).reshape(grid_x.shape)
+    classes = np.ravel(predict(np.c_[grid_x.ravel(), grid_y.ravel()]))
+    if classes.dtype.kind == "f" and np.all(classes == np.round(classes)):
+        classes = classes.astype(np.int64)  # whole numbers stored as floats, such as 0.0 and 1.0
+    classes = check_labels(
+        classes, "predict(grid)", n_samples=grid_x.size, n_classes=len(CLASS_COLORS)
+    ).reshape(grid_x.shape)
     n_classes = int(max(classes.max(), 0 if y is None else np.max(y))) + 1
     ax.contourf(
         grid_x,
@@ -79,8 +97,14 @@ def plot_decision_regions(
 
 def plot_line(w, b, ax=None, **line_kwargs):
     """Draw the line w[0] x + w[1] y + b = 0 across the current axes' window."""
+    w, b = check_array(w, "w"), check_array(b, "b")
+    if w.size != 2:
+        raise ValueError(f"w must hold two weights (w1, w2), got shape {w.shape}")
+    if b.size != 1:
+        raise ValueError(f"b must be one number (the bias), got shape {b.shape}")
+    w, b = w.ravel(), b.item()
     if w[0] == 0 and w[1] == 0:
-        raise ValueError(f"w must not be zero: with w = {list(w)} there is no boundary line")
+        raise ValueError(f"w must not be zero: with w = {w.tolist()} there is no boundary line")
     ax = ax or plt.gca()
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     if abs(w[1]) > abs(w[0]):  # closer to horizontal: solve for y

@@ -84,6 +84,7 @@ def test_nbval_catches_a_cell_that_raises(tmp_path):
 def test_the_strict_book_build_fails_on_a_cell_that_raises(tmp_path):
     for name in ("_config.yml", "references.bib", "intro.md"):
         shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "book", tmp_path / "book")  # the book's Sphinx extension
     (tmp_path / "_toc.yml").write_text(
         "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/01_perceptron\n"
     )

@@ -10,6 +10,8 @@ __all__ = ["not_answered", "report"]
 
 def report(problems, success):
     """Print `success` if the list `problems` is empty, else each problem; return True if none."""
+    if not isinstance(problems, list):
+        raise TypeError(f"problems must be a list of strings, got {type(problems).__name__}")
     if problems:
         print("Not yet:")
         for problem in problems:

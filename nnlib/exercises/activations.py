@@ -72,12 +72,15 @@ def check_he_std_leaky(std, negative_slope, fan_in):
     """Check the standard deviation that keeps E[a^2] constant through leaky ReLU layers."""
     if not_answered(std, negative_slope, fan_in):
         return False
+    given = f"{std!r:.30}, {negative_slope!r:.30} and {fan_in!r:.30}"
     try:
         std, negative_slope, fan_in = float(std), float(negative_slope), int(fan_in)
-    except (TypeError, ValueError):
-        return report([f"std, negative_slope and fan_in must be numbers, got {std!r}, "
-                       f"{negative_slope!r} and {fan_in!r}"], "")
-    expected = np.sqrt(2.0 / ((1.0 + negative_slope**2) * fan_in))
+        expected = np.sqrt(2.0 / ((1.0 + negative_slope**2) * fan_in)) if fan_in > 0 else np.nan
+    except (TypeError, ValueError, OverflowError):
+        std = expected = np.nan  # reported just below
+    if not (np.isfinite(std) and np.isfinite(expected)):
+        return report([f"std, negative_slope and fan_in must be finite numbers, fan_in >= 1, "
+                       f"got {given}"], "")
     problems = []
     if not np.isclose(std, expected, rtol=1e-6, atol=0):
         if np.isclose(std, np.sqrt(2.0 / fan_in), rtol=1e-6):
@@ -100,6 +103,8 @@ def check_softmax_jacobian(J, z):
     except (TypeError, ValueError):
         return report(["J and z must be arrays of numbers"], "")
     k = z.shape[0]
+    if k == 0 or not np.all(np.isfinite(z)):
+        return report([f"z must be a vector of finite logits, got {z!r:.60}"], "")
     if J.shape != (k, k):
         return report([f"the Jacobian of k = {k} outputs by {k} inputs has shape {(k, k)}, "
                        f"got {J.shape}"], "")

@@ -26,7 +26,7 @@ def check_forward_passes(answer):
     P = DIGITS_NETWORK_PARAMETERS
     try:
         answer = int(answer)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return report([f"the answer must be a whole number, got {answer!r}"], "")
     if answer == P:
         hint = "that is P, the number of parameters; each one needs two forward passes"
@@ -48,7 +48,12 @@ def check_critical_learning_rate(answer, X):
         answer = float(answer)
     except (TypeError, ValueError):
         return report([f"the answer must be a number, got {answer!r}"], "")
-    X = np.asarray(X, dtype=np.float64)
+    try:
+        X = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        X = np.empty(0)
+    if X.ndim != 2 or X.size == 0 or not np.all(np.isfinite(X)):
+        return report([f"X must be the exercise's data, a finite 2-D array, got {X!r:.60}"], "")
     eigenvalues = np.linalg.eigvalsh(2.0 / len(X) * X.T @ X)  # the Hessian's, ascending
     expected = 2.0 / eigenvalues[-1]
     if np.isclose(answer, expected, rtol=1e-2):

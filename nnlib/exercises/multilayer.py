@@ -156,7 +156,7 @@ def check_approximation(net, n_hidden, max_error=0.05):
     out = _outputs(net, x, problems)
     if out is not None:
         error = np.max(np.abs(out - x[:, 0] ** 2))
-        if error > max_error:
+        if not error <= max_error:  # NaN fails too
             problems.append(f"the network's maximum error on [-1, 1] is {error:.4f} "
                             f"> {max_error}")
     return report(problems, f"{needed} units guarantee an error of at most {max_error}; "

@@ -70,20 +70,38 @@ def check_separable_count(count):
     if not_answered(count):
         return False
     # Exactly XOR and XNOR are not linearly separable.
-    if count == 14:
+    if isinstance(count, (int, np.integer)) and not isinstance(count, bool) and count == 14:
         return report([], "14 of the 16 functions: all but XOR and XNOR.")
     hint = "count the functions whose training reaches accuracy 1.0 (there are 2**4 = 16 in all)"
-    return report([f"{count} is not right: {hint}"], "")
+    return report([f"{count!r:.40} is not right: {hint}"], "")
 
 
 def check_novikoff(X, y, w, b, R, gamma):
     """Are R (largest norm of [x, 1]) and gamma (margin of the unit vector along [w, b]) right?"""
     if not_answered(R, gamma):
         return False
-    Xa = np.c_[np.asarray(X, dtype=float), np.ones(len(X))]
-    signs = np.where(np.asarray(y) == np.max(y), 1.0, -1.0)
-    u = np.append(w, b) / np.linalg.norm(np.append(w, b))
-    R_true, gamma_true = np.linalg.norm(Xa, axis=1).max(), np.min(signs * (Xa @ u))
+    try:
+        R, gamma = float(R), float(gamma)
+    except (TypeError, ValueError):
+        return report([f"R and gamma must be numbers, got {R!r:.40} and {gamma!r:.40}"], "")
+    try:
+        with np.errstate(all="ignore"):
+            X = np.asarray(X, dtype=float)
+            Xa = np.c_[X, np.ones(len(X))]
+            signs = np.where(np.asarray(y) == np.max(y), 1.0, -1.0)
+            wb = np.append(np.asarray(w, dtype=float), float(b))
+            u = wb / np.linalg.norm(wb)
+            R_true, gamma_true = np.linalg.norm(Xa, axis=1).max(), np.min(signs * (Xa @ u))
+    except (TypeError, ValueError, IndexError):
+        R_true = gamma_true = np.nan  # reported just below
+    if not (np.isfinite(R_true) and np.isfinite(gamma_true)):
+        return report(
+            [
+                "X, y, w and b must be the exercise's data, X (n, d) and y (n,), and its "
+                "weights: w (d numbers) and b, finite and not all zero"
+            ],
+            "",
+        )
     problems = []
     if not np.isclose(R, R_true, rtol=1e-6):
         problems.append(

@@ -1,0 +1,699 @@
+"""Bad input, everywhere: a table of (public entry point, bad input) pairs.
+
+A learner's first contact with nnlib is often a mistake: a transposed array, labels
+stored as floats, a learning rate of 0. Every public function, class and method of
+nnlib must answer each such mistake with a ValueError or TypeError (the builtin ones,
+not a numpy or scikit-learn error) whose message names the argument, says what was
+expected and shows what was given. Each case below lists three fragments of the
+message: the argument's name, a piece of what was expected, a piece of what came.
+Nothing may return NaN silently, nothing may fail with a bare numpy broadcasting error.
+
+The catalogue is checked against the modules' __all__ (test_the_catalogue_covers_...):
+a new public name, or a new public method taking arguments, fails that test until it
+has bad-input cases here (or an exemption with its reason in EXEMPT).
+
+The exercise checkers (nnlib.exercises.*) have a different contract, stated in
+nnlib/exercises/__init__.py: they never raise on a learner's answer; they print what is
+wrong and return False. They have their own table at the end.
+"""
+
+import contextlib
+import importlib
+import inspect
+import io
+import pkgutil
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: no window, no display needed
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import nnlib  # noqa: E402
+import nnlib.exercises  # noqa: E402
+from nnlib import activations as A  # noqa: E402
+from nnlib import data, init, plotting, validation  # noqa: E402
+from nnlib.layers import Linear, Sequential  # noqa: E402
+from nnlib.losses import CrossEntropyLoss, MSELoss  # noqa: E402
+from nnlib.module import Parameter  # noqa: E402
+from nnlib.optim import SGD  # noqa: E402
+from nnlib.perceptron import Perceptron  # noqa: E402
+
+# The module, not the function nnlib re-exports under the same name.
+gradcheck = importlib.import_module("nnlib.gradcheck")
+
+
+@dataclass
+class Case:
+    entry: str  # "module.name" or "module.Class.method"
+    what: str  # the bad input, in words
+    call: Any  # a function of no arguments that passes the bad input
+    error: type  # ValueError or TypeError
+    fragments: tuple  # (argument name, piece of what was expected, piece of what was given)
+
+
+CASES = []
+
+
+def case(entry, what, call, error, *fragments):
+    CASES.append(Case(entry, what, call, error, fragments))
+
+
+# --- families of bad input, each built around a good value --------------------------------
+
+
+def bad_arrays(entry, name, call, good, *, ndim=None, n_columns=None, allow_empty=False):
+    """Non-arrays, wrong dtypes, empty, NaN and inf; for matrices also wrong ndim,
+    transposed and the wrong number of features. `good` has the right shape.
+    allow_empty: an empty array is valid input here (no such case)."""
+    good = np.asarray(good, dtype=np.float64)
+    with_nan, with_inf = good.copy(), good.copy()
+    with_nan.flat[-1], with_inf.flat[0] = np.nan, -np.inf
+    case(entry, f"{name} None", lambda: call(None), TypeError, name, "array of numbers", "None")
+    case(entry, f"{name} a string", lambda: call("abc"), TypeError, name, "array of numbers", "str")
+    strings = np.full(good.shape, "a")
+    case(entry, f"{name} strings", lambda: call(strings), TypeError, name, "numbers", "<U1")
+    objects = np.full(good.shape, None, dtype=object)
+    case(entry, f"{name} objects", lambda: call(objects), TypeError, name, "numbers", "object")
+    complex_ = good + 1j
+    case(entry, f"{name} complex", lambda: call(complex_), TypeError, name, "real", "complex128")
+    empty = np.empty((0,) + good.shape[1:])
+    if not allow_empty:
+        case(entry, f"{name} empty", lambda: call(empty), ValueError, name, "not be empty", "(0")
+    case(entry, f"{name} NaN", lambda: call(with_nan), ValueError, name, "finite", "nan")
+    case(entry, f"{name} inf", lambda: call(with_inf), ValueError, name, "finite", "-inf")
+    if ndim == 2:
+        flat = good.ravel()
+        case(entry, f"{name} 1-D", lambda: call(flat), ValueError, name, "2-D", f"{flat.shape}")
+        cube = good[..., None]
+        case(entry, f"{name} 3-D", lambda: call(cube), ValueError, name, "2-D", f"{cube.shape}")
+    if n_columns is not None:
+        n, d = good.shape
+        assert n != d and d == n_columns, "the transposed case needs a non-square good value"
+        case(entry, f"{name} transposed", lambda: call(good.T), ValueError,
+             name, f"{d} columns", f"({d}, {n}) (is it transposed?)")
+        wide = np.ones((n, d + 1))
+        case(entry, f"{name} one feature too many", lambda: call(wide), ValueError,
+             name, f"{d} columns", f"({n}, {d + 1})")
+
+
+def bad_sizes(entry, name, call):
+    """Sizes (numbers of units, samples, epochs) must be positive integers."""
+    for value, error, got in [(0, ValueError, "got 0"), (-3, ValueError, "got -3"),
+                              (2.5, TypeError, "float 2.5"), ("3", TypeError, "str '3'"),
+                              (None, TypeError, "NoneType"), (True, TypeError, "bool")]:
+        case(entry, f"{name}={value!r}", lambda v=value: call(v), error,
+             name, "positive integer", got)
+
+
+def bad_rates(entry, name, call):
+    """Learning rates, standard deviations, step sizes: positive finite numbers."""
+    for value, error, got in [(0.0, ValueError, "got 0.0"), (-0.1, ValueError, "got -0.1"),
+                              (np.nan, ValueError, "nan"), (np.inf, ValueError, "inf"),
+                              ("0.1", TypeError, "str '0.1'"), (None, TypeError, "NoneType")]:
+        case(entry, f"{name}={value!r}", lambda v=value: call(v), error,
+             name, "positive", got)
+
+
+def bad_non_negative(entry, name, call):
+    """Slopes, noise levels, margins: finite numbers >= 0."""
+    for value, error, got in [(-0.1, ValueError, "-0.1"), (np.nan, ValueError, "nan"),
+                              ("0.1", TypeError, "str '0.1'"), (None, TypeError, "NoneType")]:
+        case(entry, f"{name}={value!r}", lambda v=value: call(v), error, name, ">= 0", got)
+
+
+def bad_labels(entry, name, call, n, k, optional=False):
+    """Integer class labels in 0..k-1, one per sample (n of them); optional: None is valid."""
+    good = np.arange(n) % k
+    for what, value, error, expected, got in [
+        ("floats", good.astype(float), TypeError, "integer labels", "float64"),
+        ("too large", np.r_[good[:-1], k], ValueError, f"0..{k - 1}", f"to {k}"),
+        ("negative", np.r_[-1, good[1:]], ValueError, f"0..{k - 1}", "from -1"),
+        ("one too few", good[:-1], ValueError, f"{n} labels", f"got {n - 1}"),
+        ("a column", good[:, None], ValueError, "1-D", f"({n}, 1)"),
+        ("empty", np.array([], dtype=int), ValueError, "not be empty", "(0,)"),
+        ("None", None, TypeError, "integer labels", "None"),
+        ("a string", "abc", TypeError, "integer labels", "str"),
+    ]:
+        if not (optional and value is None):
+            case(entry, f"{name} {what}", lambda v=value: call(v), error, name, expected, got)
+
+
+# --- nnlib.validation --------------------------------------------------------------------
+
+GOOD_X = np.arange(12.0).reshape(4, 3)  # (n_samples, n_features) = (4, 3), not square
+GOOD_Y = np.array([0, 1, 2, 0])
+
+bad_arrays("nnlib.validation.check_array", "X",
+           lambda v: validation.check_array(v, "X", ndim=2, n_columns=3), GOOD_X,
+           ndim=2, n_columns=3)
+bad_labels("nnlib.validation.check_labels", "y",
+           lambda v: validation.check_labels(v, "y", n_samples=4, n_classes=3), 4, 3)
+bad_rates("nnlib.validation.check_positive", "lr", lambda v: validation.check_positive(v, "lr"))
+bad_sizes("nnlib.validation.check_positive", "n",
+          lambda v: validation.check_positive(v, "n", integer=True))
+bad_non_negative("nnlib.validation.check_non_negative", "noise",
+                 lambda v: validation.check_non_negative(v, "noise"))
+case("nnlib.validation.check_same_length", "lengths 4 and 3",
+     lambda: validation.check_same_length(GOOD_X, "X", GOOD_Y[:3], "y"), ValueError,
+     "X and y", "same number of samples", "got 4 and 3")
+case("nnlib.validation.check_same_length", "y None",
+     lambda: validation.check_same_length(GOOD_X, "X", None, "y"), TypeError,
+     "y", "one entry per sample", "NoneType")
+case("nnlib.validation.check_same_length", "y a number",
+     lambda: validation.check_same_length(GOOD_X, "X", 3, "y"), TypeError,
+     "y", "one entry per sample", "int 3")
+
+# --- nnlib.perceptron -----------------------------------------------------------------------
+
+X_AND, Y_AND = data.logic_gate("AND")  # (4, 2), labels 0 and 1
+X_AND_6 = np.vstack([X_AND, X_AND[:2]])  # (6, 2): not square when transposed
+Y_AND_6 = np.r_[Y_AND, Y_AND[:2]]
+FITTED = Perceptron().fit(X_AND, Y_AND)
+
+bad_rates("nnlib.perceptron.Perceptron", "lr", lambda v: Perceptron(lr=v))
+bad_sizes("nnlib.perceptron.Perceptron", "max_epochs", lambda v: Perceptron(max_epochs=v))
+bad_arrays("nnlib.perceptron.Perceptron.fit", "X", lambda v: Perceptron().fit(v, Y_AND_6),
+           X_AND_6, ndim=2)
+for what, y, error, expected, got in [
+    ("None", None, ValueError, "1-D array", "None"),
+    ("a string", "ab", ValueError, "1-D array", "'ab'"),
+    ("a column", Y_AND_6[:, None], ValueError, "1-D array", "array([["),
+    ("one too few", Y_AND_6[:5], ValueError, "same number of samples", "got 6 and 5"),
+    ("one class", np.zeros(6, dtype=int), ValueError, "exactly two classes", "got 1"),
+    ("three classes", np.arange(6) % 3, ValueError, "exactly two classes", "got 3"),
+    ("NaN", np.r_[np.zeros(5), np.nan], ValueError, "finite", "nan"),
+]:
+    case("nnlib.perceptron.Perceptron.fit", f"y {what}",
+         lambda y=y: Perceptron().fit(X_AND_6, y), error, "y", expected, got)
+case("nnlib.perceptron.Perceptron.fit", "X transposed",
+     lambda: Perceptron().fit(X_AND_6.T, Y_AND_6), ValueError,
+     "X and y", "same number of samples", "got 2 and 6")
+for method in ("predict", "decision_function"):
+    bad_arrays(f"nnlib.perceptron.Perceptron.{method}", "X",
+               lambda v, m=method: getattr(FITTED, m)(v), X_AND_6, ndim=2, n_columns=2)
+bad_arrays("nnlib.perceptron.Perceptron.score", "X", lambda v: FITTED.score(v, Y_AND_6), X_AND_6,
+           ndim=2, n_columns=2)
+for what, y, error, expected, got in [
+    ("a column", Y_AND_6[:, None], ValueError, "1-D array", "array([["),  # would broadcast
+    ("None", None, ValueError, "1-D array", "None"),
+    ("one too few", Y_AND_6[:5], ValueError, "same number of samples", "got 6 and 5"),
+]:
+    case("nnlib.perceptron.Perceptron.score", f"y {what}", lambda y=y: FITTED.score(X_AND_6, y),
+         error, "y", expected, got)
+
+# --- nnlib.module and nnlib.layers ------------------------------------------------------------
+
+bad_arrays("nnlib.module.Parameter", "data", lambda v: Parameter(v), GOOD_X)
+case("nnlib.module.Parameter", "dtype int64", lambda: Parameter([1.0], dtype=np.int64), ValueError,
+     "dtype", "float32 or float64", "int64")
+
+bad_sizes("nnlib.layers.Linear", "in_features", lambda v: Linear(v, 2))
+bad_sizes("nnlib.layers.Linear", "out_features", lambda v: Linear(3, v))
+case("nnlib.layers.Linear", "dtype int64", lambda: Linear(3, 2, dtype=np.int64), ValueError,
+     "dtype", "float32 or float64", "int64")
+bad_arrays("nnlib.layers.Linear.forward", "X", lambda v: Linear(3, 2, rng=0)(v), GOOD_X,
+           ndim=2, n_columns=3)
+
+
+def linear_after_forward():
+    layer = Linear(3, 2, rng=0)
+    layer(GOOD_X)
+    return layer
+
+
+bad_arrays("nnlib.layers.Linear.backward", "grad_out",
+           lambda v: linear_after_forward().backward(v), np.ones((4, 2)), ndim=2, n_columns=2)
+
+case("nnlib.layers.Sequential", "no layers", lambda: Sequential(), ValueError,
+     "layer", "at least one", "got none")
+case("nnlib.layers.Sequential", "a number", lambda: Sequential(Linear(3, 2), 3), TypeError,
+     "layer 1", "nnlib Module", "int")
+case("nnlib.layers.Sequential", "a class", lambda: Sequential(Linear), TypeError,
+     "layer 0", "Module instance", "the class Linear")
+case("nnlib.layers.Sequential", "a function", lambda: Sequential(np.tanh), TypeError,
+     "layer 0", "nnlib Module", "ufunc")
+NET = Sequential(Linear(3, 5, rng=0), A.Tanh(), Linear(5, 2, rng=1))
+bad_arrays("nnlib.layers.Sequential.forward", "X", lambda v: NET(v), GOOD_X, ndim=2, n_columns=3)
+case("nnlib.layers.Sequential.forward", "layers that do not fit",
+     lambda: Sequential(Linear(3, 4), Linear(5, 2))(GOOD_X), ValueError,
+     "layer 1 (Linear)", "X must have 5 columns", "(4, 4)")
+
+
+def net_after_forward():
+    NET(GOOD_X)
+    return NET
+
+
+bad_arrays("nnlib.layers.Sequential.backward", "grad_out",
+           lambda v: net_after_forward().backward(v), np.ones((4, 2)), ndim=2, n_columns=2)
+
+# --- nnlib.activations ---------------------------------------------------------------------
+
+ELEMENTWISE = ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "elu",
+               "gelu"]
+for name in ELEMENTWISE:
+    for function in (name, f"{name}_derivative"):
+        bad_arrays(f"nnlib.activations.{function}", "z", getattr(A, function), GOOD_X)
+for function in ("leaky_relu", "leaky_relu_derivative"):
+    bad_non_negative(f"nnlib.activations.{function}", "negative_slope",
+                     lambda v, f=function: getattr(A, f)(GOOD_X, negative_slope=v))
+for function in ("elu", "elu_derivative"):
+    bad_rates(f"nnlib.activations.{function}", "alpha",
+              lambda v, f=function: getattr(A, f)(GOOD_X, alpha=v))
+for function in ("softmax", "log_softmax"):
+    bad_arrays(f"nnlib.activations.{function}", "Z", getattr(A, function), GOOD_X, ndim=2)
+
+LAYERS = ["Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "ELU", "GELU"]
+for name in LAYERS:
+    bad_arrays(f"nnlib.activations.{name}.forward", "Z", lambda v, n=name: getattr(A, n)()(v),
+               GOOD_X)
+
+    def after_forward(n=name):
+        layer = getattr(A, n)()
+        layer(GOOD_X)
+        return layer
+
+    entry = f"nnlib.activations.{name}.backward"
+    case(entry, "grad_out transposed", lambda f=after_forward: f().backward(GOOD_X.T), ValueError,
+         "grad_out", "shape of the last forward input (4, 3)", "(3, 4)")
+    case(entry, "grad_out flat", lambda f=after_forward: f().backward(GOOD_X.ravel()), ValueError,
+         "grad_out", "shape of the last forward input (4, 3)", "(12,)")
+    case(entry, "grad_out NaN", lambda f=after_forward: f().backward(GOOD_X * np.nan), ValueError,
+         "grad_out", "finite", "nan")
+    case(entry, "grad_out None", lambda f=after_forward: f().backward(None), TypeError,
+         "grad_out", "array of numbers", "None")
+bad_non_negative("nnlib.activations.LeakyReLU", "negative_slope", lambda v: A.LeakyReLU(v))
+bad_rates("nnlib.activations.ELU", "alpha", lambda v: A.ELU(v))
+
+# --- nnlib.init ------------------------------------------------------------------------------
+
+for name in ("normal", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform"):
+    scheme = getattr(init, name)
+    bad_sizes(f"nnlib.init.{name}", "fan_in", lambda v, s=scheme: s(v, 4))
+    bad_sizes(f"nnlib.init.{name}", "fan_out", lambda v, s=scheme: s(3, v))
+bad_rates("nnlib.init.normal", "std", lambda v: init.normal(3, 4, std=v))
+for what, model, got in [("an array", np.ones((3, 4)), "ndarray"),
+                         ("a list", [Linear(3, 4)], "list"), ("None", None, "NoneType")]:
+    case("nnlib.init.init_linear_layers", f"model {what}",
+         lambda m=model: init.init_linear_layers(m, init.he_normal), TypeError,
+         "model", "nnlib Module", got)
+for what, scheme, error, expected, got in [
+    ("a name", "he_normal", TypeError, "a function", "'he_normal'"),
+    ("None", None, TypeError, "a function", "None"),
+    ("returning W transposed", lambda i, o, rng: np.ones((o, i)), ValueError, "shape (3, 4)",
+     "(4, 3)"),
+    ("returning NaN", lambda i, o, rng: np.full((i, o), np.nan), ValueError, "finite", "nan"),
+    ("returning a string", lambda i, o, rng: "W", TypeError, "array of numbers", "str"),
+]:
+    case("nnlib.init.init_linear_layers", f"scheme {what}",
+         lambda s=scheme: init.init_linear_layers(Linear(3, 4), s), error, "scheme", expected, got)
+
+# --- nnlib.losses ----------------------------------------------------------------------------
+
+bad_arrays("nnlib.losses.MSELoss.forward", "pred", lambda v: MSELoss()(v, GOOD_X), GOOD_X)
+bad_arrays("nnlib.losses.MSELoss.forward", "target", lambda v: MSELoss()(GOOD_X, v), GOOD_X)
+case("nnlib.losses.MSELoss.forward", "a column against a vector",
+     lambda: MSELoss()(np.ones((4, 1)), np.ones(4)), ValueError,
+     "pred and target", "same shape", "(4, 1) and (4,)")
+case("nnlib.losses.MSELoss.forward", "target transposed", lambda: MSELoss()(GOOD_X, GOOD_X.T),
+     ValueError, "pred and target", "same shape", "(4, 3) and (3, 4)")
+bad_arrays("nnlib.losses.CrossEntropyLoss.forward", "pred",
+           lambda v: CrossEntropyLoss()(v, GOOD_Y), GOOD_X, ndim=2)
+bad_labels("nnlib.losses.CrossEntropyLoss.forward", "target",
+           lambda v: CrossEntropyLoss()(GOOD_X, v), 4, 3)
+
+# --- nnlib.optim ------------------------------------------------------------------------------
+
+bad_rates("nnlib.optim.SGD", "lr", lambda v: SGD(NET.parameters(), lr=v))
+for what, parameters, error, expected, got in [
+    ("the model itself", NET, TypeError, "model.parameters()", "Sequential"),
+    ("None", None, TypeError, "list of Parameters", "NoneType"),
+    ("a number", 3, TypeError, "list of Parameters", "int"),
+    ("empty", [], ValueError, "must not be empty", "nothing to train"),
+    ("arrays", [np.ones(3)], TypeError, "must be a Parameter", "ndarray"),
+]:
+    case("nnlib.optim.SGD", f"parameters {what}", lambda p=parameters: SGD(p, lr=0.1), error,
+         "parameters", expected, got)
+
+# --- nnlib.gradcheck ------------------------------------------------------------------------
+
+case("nnlib.gradcheck.numerical_gradient", "f not a function",
+     lambda: gradcheck.numerical_gradient(3.0, np.ones(2)), TypeError, "f", "a function", "float")
+case("nnlib.gradcheck.numerical_gradient", "f returning NaN",
+     lambda: gradcheck.numerical_gradient(lambda: np.nan, np.ones(2)), ValueError,
+     "f", "finite", "nan")
+for what, x, error, expected, got in [
+    ("a list", [1.0, 2.0], TypeError, "numpy array of floats", "list"),
+    ("integers", np.array([1, 2]), TypeError, "numpy array of floats", "int64"),
+    ("None", None, TypeError, "numpy array of floats", "NoneType"),
+    ("NaN", np.array([1.0, np.nan]), ValueError, "finite", "nan"),
+]:
+    case("nnlib.gradcheck.numerical_gradient", f"x {what}",
+         lambda x=x: gradcheck.numerical_gradient(lambda: 0.0, x), error, "x", expected, got)
+bad_rates("nnlib.gradcheck.numerical_gradient", "eps",
+          lambda v: gradcheck.numerical_gradient(lambda: 0.0, np.ones(2), eps=v))
+case("nnlib.gradcheck.relative_error", "shapes (2,) and (3,)",
+     lambda: gradcheck.relative_error(np.ones(2), np.ones(3)), ValueError,
+     "a and b", "same shape", "(2,) and (3,)")
+bad_arrays("nnlib.gradcheck.relative_error", "b", lambda v: gradcheck.relative_error(GOOD_X, v),
+           GOOD_X, allow_empty=True)  # an empty gradient (a layer without weights) is fine
+for name in ("gradcheck", "gradient_errors"):
+    entry, function = f"nnlib.gradcheck.{name}", getattr(gradcheck, name)
+    case(entry, "module an array", lambda f=function: f(np.ones((3, 2)), GOOD_X), TypeError,
+         "module", "nnlib Module", "ndarray")
+    case(entry, "loss a name", lambda f=function: f(Linear(3, 2), GOOD_X, loss="mse"), TypeError,
+         "loss", "nnlib Loss", "str")
+    bad_arrays(entry, "X", lambda v, f=function: f(Linear(3, 2, rng=0), v), GOOD_X,
+               ndim=2, n_columns=3)
+    bad_rates(entry, "eps", lambda v, f=function: f(Linear(3, 2, rng=0), GOOD_X, eps=v))
+    bad_labels(entry, "target", lambda v, f=function: f(Linear(3, 3, rng=0), GOOD_X,
+                                                      loss=CrossEntropyLoss(), target=v), 4, 3)
+case("nnlib.gradcheck.gradcheck_loss", "loss a layer",
+     lambda: gradcheck.gradcheck_loss(Linear(3, 2), GOOD_X, GOOD_Y), TypeError,
+     "loss", "nnlib Loss", "Linear")
+bad_arrays("nnlib.gradcheck.gradcheck_loss", "pred",
+           lambda v: gradcheck.gradcheck_loss(CrossEntropyLoss(), v, GOOD_Y), GOOD_X, ndim=2)
+bad_labels("nnlib.gradcheck.gradcheck_loss", "target",
+           lambda v: gradcheck.gradcheck_loss(CrossEntropyLoss(), GOOD_X, v), 4, 3)
+bad_rates("nnlib.gradcheck.gradcheck_loss", "eps",
+          lambda v: gradcheck.gradcheck_loss(MSELoss(), GOOD_X, GOOD_X, eps=v))
+
+# --- nnlib.data ------------------------------------------------------------------------------
+
+for what, name, got in [("unknown", "XNOR", "'XNOR'"), ("lower case", "and", "'and'"),
+                        ("a list", ["AND"], "['AND']"), ("None", None, "None")]:
+    case("nnlib.data.logic_gate", f"name {what}", lambda n=name: data.logic_gate(n), ValueError,
+         "name", "one of ['AND'", got)
+for argument in ("classes", "features"):
+    good = {"classes": ("setosa", "versicolor"), "features": data.IRIS_FEATURES[:2]}[argument]
+    for what, value, got in [("one", good[:1], repr(good[:1])),
+                             ("twice the same", (good[0], good[0]), repr((good[0], good[0]))),
+                             ("unknown", (good[0], "petal colour"), "'petal colour'"),
+                             ("a string", good[0], repr(good[0])), ("None", None, "None")]:
+        case("nnlib.data.load_iris_2d", f"{argument} {what}",
+             lambda a=argument, v=value: data.load_iris_2d(**{a: v}), ValueError,
+             argument, "two different ones of", got)
+bad_sizes("nnlib.data.make_moons", "n_samples", lambda v: data.make_moons(n_samples=v))
+bad_non_negative("nnlib.data.make_moons", "noise", lambda v: data.make_moons(noise=v))
+bad_rates("nnlib.data.load_digits_split", "test_size",
+          lambda v: data.load_digits_split(test_size=v))
+case("nnlib.data.load_digits_split", "test_size 1.5",
+     lambda: data.load_digits_split(test_size=1.5), ValueError,
+     "test_size", "fraction between 0 and 1", "1.5")
+
+# --- nnlib.plotting --------------------------------------------------------------------------
+
+X_PLOT = np.arange(10.0).reshape(5, 2)  # (5, 2), not square
+Y_PLOT = np.array([0, 1, 0, 1, 1])
+bad_arrays("nnlib.plotting.plot_data", "X", lambda v: plotting.plot_data(v, Y_PLOT), X_PLOT,
+           ndim=2, n_columns=2)
+bad_labels("nnlib.plotting.plot_data", "y", lambda v: plotting.plot_data(X_PLOT, v), 5, 10)
+case("nnlib.plotting.plot_data", "labels too few",
+     lambda: plotting.plot_data(X_PLOT, Y_PLOT, labels=["zero"]), ValueError,
+     "labels", "every class 0..1", "['zero']")
+
+
+def predict_zero(grid):
+    return np.zeros(len(grid), dtype=int)
+
+
+def regions(**kwargs):
+    arguments = {"predict": predict_zero, "X": X_PLOT, "y": Y_PLOT, "resolution": 3, **kwargs}
+    return plotting.plot_decision_regions(**arguments)
+
+
+entry = "nnlib.plotting.plot_decision_regions"
+bad_arrays(entry, "X", lambda v: regions(X=v), X_PLOT, ndim=2, n_columns=2)
+bad_labels(entry, "y", lambda v: regions(y=v), 5, 10, optional=True)
+bad_sizes(entry, "resolution", lambda v: regions(resolution=v))
+bad_non_negative(entry, "margin", lambda v: regions(margin=v))
+for what, predict, error, expected, got in [
+    ("a string", "predict", TypeError, "a function", "str"),
+    ("returning too few", lambda grid: np.zeros(3, dtype=int), ValueError, "9 labels", "got 3"),
+    ("returning NaN", lambda grid: np.full(len(grid), np.nan), TypeError, "integer labels",
+     "float64"),
+    ("returning names", lambda grid: np.full(len(grid), "a"), TypeError, "integer labels", "<U1"),
+    ("returning class 10", lambda grid: np.full(len(grid), 10), ValueError, "0..9", "to 10"),
+]:
+    case(entry, f"predict {what}", lambda p=predict: regions(predict=p), error,
+         "predict", expected, got)
+
+for what, w, error, expected, got in [
+    ("None", None, TypeError, "array of numbers", "None"),
+    ("three weights", [1.0, 2.0, 3.0], ValueError, "two weights", "(3,)"),
+    ("NaN", [np.nan, 1.0], ValueError, "finite", "nan"),
+    ("zero", [0.0, 0.0], ValueError, "not be zero", "[0.0, 0.0]"),
+]:
+    case("nnlib.plotting.plot_line", f"w {what}", lambda w=w: plotting.plot_line(w, 1.0), error,
+         "w", expected, got)
+for what, b, error, expected, got in [
+    ("a string", "1", TypeError, "array of numbers", "str"),
+    ("NaN", np.nan, ValueError, "finite", "nan"),
+    ("two numbers", [1.0, 2.0], ValueError, "one number", "(2,)"),
+]:
+    case("nnlib.plotting.plot_line", f"b {what}", lambda b=b: plotting.plot_line([1.0, 1.0], b),
+         error, "b", expected, got)
+
+# --- nnlib.exercises (helpers for the checkers) -----------------------------------------------
+
+case("nnlib.exercises.report", "problems a string",
+     lambda: nnlib.exercises.report("wrong", "right"), TypeError,
+     "problems", "list of strings", "str")
+
+
+# --- the catalogue covers the public API ---------------------------------------------------
+
+# Entry points that take arguments but have no bad-input cases, each with its reason.
+EXEMPT = {
+    "nnlib.module.Module.forward": "abstract: raises NotImplementedError by design",
+    "nnlib.module.Module.backward": "abstract: raises NotImplementedError by design",
+    "nnlib.activations.Activation.forward": "abstract base (function is None); every concrete "
+    "activation layer is covered",
+    "nnlib.activations.Activation.backward": "abstract base; every concrete layer is covered",
+    "nnlib.exercises.not_answered": "any object is an acceptable answer; it detects None",
+}
+# Methods that are other entries under another name.
+ALIASES = {
+    "__call__": "forward runs through __call__ in every case above (layer(X), loss(pred, y))",
+    "function": "an activation layer's function is the plain function, covered by its name",
+    "derivative": "an activation layer's derivative is the plain derivative, covered",
+}
+CHECKERS = ("activations", "backprop", "multilayer", "perceptron")
+
+
+def nnlib_modules():
+    names = [f"nnlib.{m.name}" for m in pkgutil.iter_modules(nnlib.__path__)]
+    names += ["nnlib.exercises"]  # its helpers; the checkers have their own contract below
+    return [importlib.import_module(name) for name in names if name != "nnlib.exercises"] + [
+        nnlib.exercises
+    ]
+
+
+def takes_arguments(function):
+    parameters = inspect.signature(function).parameters
+    return any(name not in ("self", "cls") for name in parameters)
+
+
+def public_entry_points():
+    """Every public function, class (its constructor) and method that takes arguments."""
+    entries = set()
+    for module in nnlib_modules():
+        for name in module.__all__:
+            obj = getattr(module, name)
+            where = f"{module.__name__}.{name}"
+            if inspect.isclass(obj):
+                if obj.__init__ is not object.__init__ and takes_arguments(obj.__init__):
+                    entries.add(where)
+                for attribute, member in inspect.getmembers(obj, callable):
+                    if attribute.startswith("_") or attribute in ALIASES:
+                        continue
+                    if getattr(member, "__module__", "").startswith("nnlib") and takes_arguments(
+                        member
+                    ):
+                        entries.add(f"{where}.{attribute}")
+            elif callable(obj) and takes_arguments(obj):
+                entries.add(where)
+    return entries
+
+
+def test_the_catalogue_covers_every_public_entry_point():
+    covered = {c.entry for c in CASES}
+    required = public_entry_points()
+    missing = sorted(required - covered - set(EXEMPT))
+    assert not missing, f"public entry points without bad-input cases: {missing}"
+    unknown = sorted(covered - required)
+    assert not unknown, f"cases for names that are not public entry points: {unknown}"
+    assert set(EXEMPT) <= required, "an exemption for a name that does not exist"
+    # A class's constructor and its methods count separately: e.g. Perceptron, Perceptron.fit.
+    assert {"nnlib.perceptron.Perceptron", "nnlib.perceptron.Perceptron.fit",
+            "nnlib.layers.Linear.backward", "nnlib.optim.SGD"} <= covered
+
+
+def test_the_package_re_exports_only_covered_names():
+    for name in nnlib.__all__:
+        obj = getattr(nnlib, name)
+        home = importlib.import_module(obj.__module__)
+        assert name in home.__all__ and getattr(home, name) is obj, name
+
+
+def test_the_checks_of_the_catalogue_can_fail():
+    # A missing entry point is noticed: drop every case of one function.
+    assert "nnlib.activations.gelu" in public_entry_points()
+    without = {c.entry for c in CASES if c.entry != "nnlib.activations.gelu"}
+    assert "nnlib.activations.gelu" in public_entry_points() - without - set(EXEMPT)
+    # A bare numpy broadcasting error is noticed: it names no argument.
+    with pytest.raises(AssertionError, match="is not in the message"):
+        assert_clear_refusal(Case("x", "y", lambda: np.ones((4, 1)) - np.ones((4, 3)) @ np.ones(4),
+                                  ValueError, ("X", "4 columns", "(3,)")))
+    # A call that returns (NaN, say) instead of raising is noticed.
+    with pytest.raises(pytest.fail.Exception, match="DID NOT RAISE"):
+        assert_clear_refusal(Case("x", "y", lambda: np.nan, ValueError, ("a", "b", "c")))
+    # So is a scikit-learn error: a subclass of ValueError, but not nnlib's message.
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    def sklearn_refuses():
+        raise InvalidParameterError("The 'test_size' parameter must be a float, got 'a'")
+
+    with pytest.raises(AssertionError, match="InvalidParameterError"):
+        assert_clear_refusal(Case("x", "y", sklearn_refuses, ValueError,
+                                  ("test_size", "float", "'a'")))
+
+
+def assert_clear_refusal(c):
+    with pytest.raises((ValueError, TypeError)) as info:
+        c.call()
+    # The builtin classes, not a numpy or scikit-learn subclass: nnlib's own message.
+    assert type(info.value) is c.error, f"{type(info.value).__name__}: {info.value}"
+    message = str(info.value)
+    for fragment in c.fragments:
+        assert fragment in message, f"{fragment!r} is not in the message {message!r}"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("c", CASES, ids=[f"{c.entry.removeprefix('nnlib.')}: {c.what}"
+                                          for c in CASES])
+def test_bad_input_is_refused_with_a_clear_message(c):
+    assert_clear_refusal(c)
+
+
+# --- known gaps in files owned elsewhere: patches in /tmp/reliab/*.patch flip these -------
+
+PENDING = pytest.mark.xfail(strict=True, reason="needs the patch /tmp/reliab/layers.py.patch "
+                            "(Linear.backward checks the batch size and that forward ran)")
+
+
+@PENDING
+def test_linear_backward_refuses_a_gradient_for_another_batch():
+    c = Case("nnlib.layers.Linear.backward", "grad_out for 3 samples, forward saw 4",
+             lambda: linear_after_forward().backward(np.ones((3, 2))), ValueError,
+             ("grad_out", "4 rows", "(3, 2)"))
+    assert_clear_refusal(c)
+
+
+@PENDING
+def test_linear_backward_before_forward_says_so():
+    with pytest.raises(RuntimeError, match="Linear.backward called before forward"):
+        Linear(3, 2).backward(np.ones((4, 2)))
+
+
+@pytest.mark.xfail(strict=True, reason="needs the patch /tmp/reliab/module.py.patch "
+                   "(Parameter names dtype when numpy does not know the name)")
+def test_parameter_refuses_an_unknown_dtype_name():
+    assert_clear_refusal(Case("nnlib.module.Parameter", "dtype 'abc'",
+                              lambda: Parameter([1.0], dtype="abc"), ValueError,
+                              ("dtype", "float32 or float64", "'abc'")))
+
+
+def test_backward_before_forward_says_so_for_activations_and_losses():
+    for layer in (getattr(A, name)() for name in LAYERS):
+        with pytest.raises(RuntimeError, match="before forward"):
+            layer.backward(np.ones((2, 2)))
+    for loss in (MSELoss(), CrossEntropyLoss()):
+        with pytest.raises(RuntimeError, match="before forward"):
+            loss.backward()
+
+
+# --- the exercise checkers: never raise on an answer, say what is wrong, return False -------
+
+NAN = float("nan")
+WRONG_TYPES = ["abc", NAN, float("inf"), -1, [1, 2, 3], np.full((2, 2), NAN), object(), True, [],
+               {}, 1e300]
+
+
+def raises(*args, **kwargs):
+    raise RuntimeError("the learner's code crashed")
+
+
+ANSWERS = {  # checker -> function of the bad answer
+    "perceptron.check_gate w": lambda a: nnlib.exercises.perceptron.check_gate("AND", a, 0.0),
+    "perceptron.check_gate b": lambda a: nnlib.exercises.perceptron.check_gate("AND", [1, 1], a),
+    "perceptron.check_epoch": lambda a: nnlib.exercises.perceptron.check_epoch(a),
+    "perceptron.check_separable_count":
+        lambda a: nnlib.exercises.perceptron.check_separable_count(a),
+    "perceptron.check_novikoff R":
+        lambda a: nnlib.exercises.perceptron.check_novikoff(X_AND, Y_AND, [1, 1], -1.5, a, 0.3),
+    "perceptron.check_novikoff gamma":
+        lambda a: nnlib.exercises.perceptron.check_novikoff(X_AND, Y_AND, [1, 1], -1.5, 2.0, a),
+    "perceptron.check_novikoff w":
+        lambda a: nnlib.exercises.perceptron.check_novikoff(X_AND, Y_AND, a, -1.5, 2.0, 0.3),
+    "multilayer.check_parameter_count":
+        lambda a: nnlib.exercises.multilayer.check_parameter_count(a),
+    "multilayer.check_parity_network":
+        lambda a: nnlib.exercises.multilayer.check_parity_network(a),
+    "multilayer.check_xor_network": lambda a: nnlib.exercises.multilayer.check_xor_network(a),
+    "multilayer.check_diamond_network":
+        lambda a: nnlib.exercises.multilayer.check_diamond_network(a),
+    "multilayer.check_approximation net":
+        lambda a: nnlib.exercises.multilayer.check_approximation(a, 81),
+    "multilayer.check_approximation n_hidden":
+        lambda a: nnlib.exercises.multilayer.check_approximation(lambda x: x**2, a),
+    "activations.check_silu_derivative":
+        lambda a: nnlib.exercises.activations.check_silu_derivative(a),
+    "activations.check_layers_to_vanish":
+        lambda a: nnlib.exercises.activations.check_layers_to_vanish(a),
+    "activations.check_he_std_leaky std":
+        lambda a: nnlib.exercises.activations.check_he_std_leaky(a, 0.01, 100),
+    "activations.check_he_std_leaky fan_in":
+        lambda a: nnlib.exercises.activations.check_he_std_leaky(0.1, 0.01, a),
+    "activations.check_softmax_jacobian J":
+        lambda a: nnlib.exercises.activations.check_softmax_jacobian(a, [1.0, 2.0]),
+    "activations.check_softmax_jacobian z":
+        lambda a: nnlib.exercises.activations.check_softmax_jacobian(np.eye(2), a),
+    "backprop.check_forward_passes": lambda a: nnlib.exercises.backprop.check_forward_passes(a),
+    "backprop.check_critical_learning_rate answer":
+        lambda a: nnlib.exercises.backprop.check_critical_learning_rate(a, np.eye(2)),
+    "backprop.check_critical_learning_rate X":
+        lambda a: nnlib.exercises.backprop.check_critical_learning_rate(0.5, a),
+    "backprop.check_silu": lambda a: nnlib.exercises.backprop.check_silu(a),
+    "backprop.check_bce_loss": lambda a: nnlib.exercises.backprop.check_bce_loss(a),
+    "backprop.check_momentum": lambda a: nnlib.exercises.backprop.check_momentum(a),
+}
+# The approximation checker must not accept a network that answers NaN.
+EXTRA = {"multilayer.check_approximation net": [lambda x: np.full_like(x, NAN)]}
+CHECKER_CASES = [(name, answer) for name in ANSWERS
+                 for answer in WRONG_TYPES + [raises] + EXTRA.get(name, [])]
+
+
+def test_every_checker_has_bad_answer_cases():
+    checkers = {f"{module}.{name}" for module in CHECKERS
+                for name in importlib.import_module(f"nnlib.exercises.{module}").__all__}
+    assert checkers == {name.split(" ")[0] for name in ANSWERS}
+
+
+@pytest.mark.parametrize(("name", "answer"), CHECKER_CASES,
+                         ids=[f"{n}: {a!r:.25}" for n, a in CHECKER_CASES])
+def test_checkers_report_a_bad_answer_without_raising(name, answer):
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert ANSWERS[name](answer) is False
+    assert output.getvalue().strip(), "the checker returned False without saying why"
