@@ -1,8 +1,8 @@
 """How fast does nnlib train the book's networks? A benchmark against scikit-learn,
 PyTorch and the floor set by the matrix products alone.
 
-    python benchmarks/bench_training.py             # both cases, about 2 minutes
-    python benchmarks/bench_training.py --quick     # a smoke run, a few seconds
+    python benchmarks/bench_training.py             # both cases, 3 to 6 minutes
+    python benchmarks/bench_training.py --quick     # a smoke run of everything, 1-2 minutes
     python benchmarks/bench_training.py --help      # cases, rounds, output folder
 
 Every implementation trains the same network, in -> hidden (sigmoid) -> out, with
@@ -609,7 +609,8 @@ def run(case_names, quick=False, out=None, memory=True, profile=True, log=print)
             for name in names:
                 results[name].memory = measure_memory(case_name, name, quick)
         table = format_table(case, results)
-        targets = check_targets(case, results)
+        targets = (["- (a quick run: too small and too short for the targets of issue 7)"]
+                   if quick else check_targets(case, results))
         log("\n" + table + "\n\n" + "\n".join(targets) + "\n")
         report += [table, "", *targets, ""]
         if profile:

@@ -654,6 +654,7 @@ CHAPTER_CODE_MUST_FIT = {
     "chapters/01_perceptron",
     "chapters/02_multilayer_networks",
     "chapters/03_activation_functions",
+    "chapters/04_backpropagation",
 }
 
 
