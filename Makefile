@@ -22,7 +22,7 @@ NB       ?= $(CHAPTERS)
 BUILD_STRICT := build --all -W -n --keep-going .
 NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book book-strict test lint nbval pytest execute student clean
+.PHONY: help venv book book-strict test lint nbval pytest execute student bench clean
 
 help:  ## show this help
 	@echo "Usage: make <target>"
@@ -36,6 +36,8 @@ help:  ## show this help
 	@echo "  execute   re-execute every chapter in place from a fresh kernel;"
 	@echo "            one chapter: make execute NB=chapters/01_perceptron.ipynb"
 	@echo "  student   student notebooks, solutions removed, into student/"
+	@echo "  bench     training-speed benchmark: nnlib, scikit-learn, PyTorch (if installed),"
+	@echo "            GEMM floor; report in _build/benchmarks/ (a few minutes)"
 	@echo "  venv      create or update .venv from requirements.txt"
 	@echo "  clean     remove _build and caches (keeps .venv; rm -rf .venv to reset it)"
 
@@ -86,6 +88,9 @@ execute: $(STAMP)  ## re-execute notebooks in place (NB=path for one)
 
 student: $(STAMP)  ## student notebooks (solutions removed) into student/
 	$(BIN)/python tools/student_notebooks.py student
+
+bench: $(STAMP)  ## training-speed benchmark (benchmarks/README.md)
+	$(BIN)/python benchmarks/bench_training.py
 
 clean:  ## remove build output and caches (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache

@@ -78,7 +78,9 @@ def fingerprints(seed):
                       ("perceptron", perceptron)):
         weights, losses = run(seed)
         result[name] = digest(*weights, losses)
-    result["data"] = digest(*make_moons(rng=seed), *load_digits_split(rng=seed))
+    # Each loader on its own, so that one that ignored its seed would be noticed.
+    result["moons data"] = digest(*make_moons(rng=seed))
+    result["digits split"] = digest(*load_digits_split(rng=seed))
     return result
 
 
@@ -94,7 +96,6 @@ def test_training_twice_in_one_process_is_bit_identical():
 
 SCRIPT = """
 import json, sys
-sys.path.insert(0, {tests!r})
 from test_determinism import fingerprints
 print(json.dumps(fingerprints(int(sys.argv[1]))))
 """
@@ -102,9 +103,11 @@ print(json.dumps(fingerprints(int(sys.argv[1]))))
 
 def fingerprints_in_a_new_process(seed, hash_seed):
     env = {**os.environ, "PYTHONHASHSEED": str(hash_seed)}
-    script = SCRIPT.format(tests=os.path.dirname(__file__))
-    result = subprocess.run([sys.executable, "-c", script, str(seed)], capture_output=True,
-                            text=True, env=env, timeout=300, check=True)
+    # Run in tests/, so that `python -c` finds this module and, like this process, takes
+    # nnlib from where it is installed (or from PYTHONPATH), not from a copy in the cwd.
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(seed)], capture_output=True,
+                            text=True, env=env, timeout=300, check=True,
+                            cwd=os.path.dirname(os.path.abspath(__file__)))
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 

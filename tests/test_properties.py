@@ -160,11 +160,13 @@ def test_the_perceptron_does_not_care_about_the_names_of_its_labels(n, d, seed):
 
 @settings(max_examples=60, deadline=None)
 @given(a=arrays(np.float64, st.integers(1, 8), elements=moderate), seed=seeds,
-       c=st.floats(1e-3, 1e3))
-def test_relative_error_is_symmetric_bounded_and_scale_free(a, seed, c):
+       power=st.integers(-30, 30))
+def test_relative_error_is_symmetric_bounded_and_scale_free(a, seed, power):
     b = a + np.random.default_rng(seed).normal(size=a.shape)
     e = relative_error(a, b)
     assert 0.0 <= e <= 1.0
     assert e == relative_error(b, a)
-    assert np.isclose(relative_error(c * a, c * b), e, rtol=1e-12, atol=1e-300)
+    # Scaling by a power of two is exact, so the error must not move at all. (Any other
+    # factor rounds a and b, which a - b can magnify when they nearly cancel.)
+    assert relative_error(2.0**power * a, 2.0**power * b) == e
     assert relative_error(a, a.copy()) == 0.0
