@@ -50,7 +50,12 @@ class Linear(Module):
 
     def backward(self, grad_out):
         """grad_out = dL/dZ (n, d_out) -> dL/dX (n, d_in); adds dL/dW and dL/db into .grad."""
+        if not hasattr(self, "X"):
+            raise RuntimeError("Linear.backward called before forward")
         grad_out = check_array(grad_out, "grad_out", ndim=2, n_columns=self.weight.shape[1])
+        if len(grad_out) != len(self.X):  # one row per sample of the last forward pass
+            raise ValueError(f"grad_out must have {len(self.X)} rows (one per sample of the "
+                             f"last forward input), got shape {grad_out.shape}")
         self.weight.grad += self.X.T @ grad_out  # sum over the batch of x_i^T dL/dz_i
         self.bias.grad += grad_out.sum(axis=0)
         return grad_out @ self.weight.data.T

@@ -47,7 +47,7 @@ class MSELoss(Loss):
 
     def forward(self, pred, target):
         pred = check_array(pred, "pred")
-        target = check_array(target, "target")
+        target = check_array(target, "target", dtype=pred.dtype)
         if pred.shape != target.shape:
             raise ValueError(
                 f"pred and target must have the same shape, got {pred.shape} and {target.shape}"
@@ -76,13 +76,13 @@ class CrossEntropyLoss(Loss):
         self.y = check_labels(target, "target", n_samples=n, n_classes=k)
         log_p = log_softmax(Z)  # log-sum-exp inside: no overflow for large logits
         self.p = np.exp(log_p)  # softmax(Z), the probabilities, kept for backward
-        return float(-np.mean(log_p[np.arange(n), self.y]))
+        return float(-log_p[np.arange(n), self.y].mean())
 
     def backward(self):
         """dL/dZ = (softmax(Z) - onehot(y)) / n, shape (n, k)."""
         if not hasattr(self, "p"):
             raise RuntimeError("CrossEntropyLoss.backward called before forward")
         n = self.p.shape[0]
-        grad = self.p.copy()
-        grad[np.arange(n), self.y] -= 1.0  # subtract the one-hot row of each label
-        return grad / n
+        grad = self.p / n  # a new array: self.p stays as it is
+        grad[np.arange(n), self.y] -= 1.0 / n  # subtract the one-hot row of each label, / n
+        return grad

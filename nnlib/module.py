@@ -21,8 +21,8 @@ class Parameter:
     """
 
     def __init__(self, data, dtype=np.float64):
-        if np.dtype(dtype) not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {np.dtype(dtype)}")
+        if dtype not in (np.float32, np.float64, "float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
         # np.array copies: the Parameter owns its values, whatever array it came from.
         self.data = np.array(check_array(data, "data"), dtype=dtype)
         self.grad = np.zeros_like(self.data)

@@ -7,7 +7,6 @@ problem, and that its data is reproducible; and that nnlib's layers work in floa
 """
 
 import importlib.util
-import inspect
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,6 @@ import pytest
 
 from nnlib.layers import Linear, Sequential
 from nnlib.module import Parameter
-from nnlib.validation import check_array
 
 PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_training.py"
 spec = importlib.util.spec_from_file_location("bench_training", PATH)
@@ -96,11 +94,6 @@ def test_parameter_refuses_a_dtype_that_is_not_float32_or_float64():
             Parameter([1.0, 2.0], dtype=dtype)
 
 
-@pytest.mark.skipif(
-    inspect.signature(check_array).parameters["dtype"].default is not None,
-    reason="float32 through activations and losses needs check_array(dtype=None) "
-    "(the validation patch of issue 7); remove this skip when it is applied",
-)
 def test_a_float32_network_trains_in_float32_end_to_end():
     case = bench.tiny_case()
     X32 = case.X_train.astype(np.float32)
