@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import log_loss, mean_squared_error
 
 from nnlib.activations import softmax
-from nnlib.gradcheck import gradcheck_loss
+from nnlib.gradcheck import gradcheck_loss, numerical_gradient
 from nnlib.losses import CrossEntropyLoss, MSELoss
 
 seeds = st.integers(0, 2**32 - 1)
@@ -97,7 +97,17 @@ def test_cross_entropy_matches_sklearn_and_finite_differences(n, k, scale, seed)
     y = rng.integers(0, k, size=n)
     expected = log_loss(y, softmax(Z), labels=np.arange(k))
     assert np.isclose(CrossEntropyLoss()(Z, y), expected, rtol=1e-10)
-    assert gradcheck_loss(CrossEntropyLoss(), Z, y) < 1e-7
+    if scale < 5.0:
+        assert gradcheck_loss(CrossEntropyLoss(), Z, y) < 1e-7
+    else:
+        # Confident logits: a sample's gradient can be ~1e-6, below what central
+        # differences resolve relatively (their rounding error is ~1e-11 absolute), so
+        # compare entry by entry with an absolute floor at that rounding level.
+        loss = CrossEntropyLoss()
+        loss(Z, y)
+        backprop = loss.backward()
+        numeric = numerical_gradient(lambda: loss(Z, y), Z)  # nudges Z in place
+        np.testing.assert_allclose(backprop, numeric, rtol=1e-7, atol=1e-10)
 
 
 @settings(deadline=None, max_examples=30)
