@@ -101,13 +101,13 @@ def test_cross_entropy_matches_sklearn_and_finite_differences(n, k, scale, seed)
         assert gradcheck_loss(CrossEntropyLoss(), Z, y) < 1e-7
     else:
         # Confident logits: a sample's gradient can be ~1e-6, below what central
-        # differences resolve relatively (their rounding error is ~1e-11 absolute), so
+        # differences resolve relatively (their rounding error is up to ~2e-10 absolute), so
         # compare entry by entry with an absolute floor at that rounding level.
         loss = CrossEntropyLoss()
         loss(Z, y)
         backprop = loss.backward()
         numeric = numerical_gradient(lambda: loss(Z, y), Z)  # nudges Z in place
-        np.testing.assert_allclose(backprop, numeric, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(backprop, numeric, rtol=1e-7, atol=1e-9)
 
 
 @settings(deadline=None, max_examples=30)
