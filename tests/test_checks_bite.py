@@ -22,20 +22,13 @@ def run(args, cwd):
     return result.returncode, result.stdout + result.stderr
 
 
+def run_pytest(cwd, *args):
+    """Run pytest in a subprocess, in folder `cwd`: (exit code, output)."""
+    return run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *map(str, args)], cwd)
+
+
 def nbval(notebook, cwd):
-    return run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "--nbval",
-            "--nbval-current-env",
-            str(notebook),
-        ],
-        cwd,
-    )
+    return run_pytest(cwd, "--nbval", "--nbval-current-env", notebook)
 
 
 def edit_chapter(tmp_path, change):
@@ -107,20 +100,7 @@ def book_copy(tmp_path):
 
 
 def contract_tests(root, selection):
-    return run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            str(root / "tests" / "test_notebooks.py"),
-            "-k",
-            selection,
-        ],
-        root,
-    )
+    return run_pytest(root, "-q", root / "tests" / "test_notebooks.py", "-k", selection)
 
 
 def test_literate_contract_catches_an_edited_library(book_copy):
