@@ -26,7 +26,10 @@ def relative_error(a, b):
 
 
 def numerical_gradient(f, array, eps=1e-5):
-    """Central differences of the scalar function f() with respect to `array`, in place."""
+    """Central differences of the scalar function f() with respect to `array`, in place.
+
+    Deliberately not nnlib.gradcheck: the layers are checked against a reference that
+    shares no code with the library under test."""
     grad = np.zeros_like(array)
     for index in np.ndindex(array.shape):
         saved = array[index]
