@@ -22,7 +22,7 @@ NB       ?= $(CHAPTERS)
 BUILD_STRICT := build --all -W -n --keep-going .
 NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book book-strict test lint nbval pytest execute student bench clean
+.PHONY: help venv book book-strict test lint nbval pytest execute student bench timings clean
 
 help:  ## show this help
 	@echo "Usage: make <target>"
@@ -38,6 +38,8 @@ help:  ## show this help
 	@echo "  student   student notebooks, solutions removed, into student/"
 	@echo "  bench     training-speed benchmark: nnlib, scikit-learn, PyTorch (if installed),"
 	@echo "            GEMM floor; report in _build/benchmarks/ (a few minutes)"
+	@echo "  timings   each chapter's run time and the whole build's, against the book's"
+	@echo "            targets; report in _build/timings/ (about 2 minutes)"
 	@echo "  venv      create or update .venv from requirements.txt"
 	@echo "  clean     remove _build and caches (keeps .venv; rm -rf .venv to reset it)"
 
@@ -91,6 +93,9 @@ student: $(STAMP)  ## student notebooks (solutions removed) into student/
 
 bench: $(STAMP)  ## training-speed benchmark (benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_training.py
+
+timings: $(STAMP)  ## how long each chapter and the whole build take (tools/book_timings.py)
+	$(BIN)/python tools/book_timings.py
 
 clean:  ## remove build output and caches (keeps .venv)
 	rm -rf _build .pytest_cache .hypothesis .ruff_cache

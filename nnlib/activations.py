@@ -221,7 +221,7 @@ class Activation(Module):
     """An element-wise activation layer A = g(Z) (no parameters).
 
     Subclasses set `function` (g) and `derivative` (g'). forward caches its
-    input Z, because backward needs g'(Z).
+    input Z, because backward needs g'(Z) (local_gradient).
     """
 
     function = None
@@ -232,8 +232,11 @@ class Activation(Module):
         self.Z = check_array(Z, "Z")
         return self.function(self.Z)
 
-    def backward(self, grad_out):
-        """grad_out = dL/dA -> dL/dZ = dL/dA * g'(Z), element-wise (the chain rule)."""
+    def backward(self, grad_out, input_grad=True):
+        """grad_out = dL/dA -> dL/dZ = dL/dA * g'(Z), element-wise (the chain rule).
+
+        With no parameters to update, input_grad=False leaves nothing to do: None.
+        """
         if not hasattr(self, "Z"):
             raise RuntimeError(f"{type(self).__name__}.backward called before forward")
         grad_out = check_array(grad_out, "grad_out")
@@ -242,7 +245,11 @@ class Activation(Module):
                 f"grad_out must have the shape of the last forward input {self.Z.shape}, "
                 f"got {grad_out.shape}"
             )
-        return grad_out * self.derivative(self.Z)
+        return grad_out * self.local_gradient() if input_grad else None
+
+    def local_gradient(self):
+        """g'(Z) at the last forward input Z, entry by entry."""
+        return self.derivative(self.Z)
 
 
 class Identity(Activation):
@@ -260,10 +267,25 @@ class Step(Activation):
 
 
 class Sigmoid(Activation):
-    """Sigmoid layer A = sigmoid(Z)."""
+    """Sigmoid layer A = sigmoid(Z).
+
+    forward computes sigmoid(Z) as sigmoid() does, and keeps e = exp(-|Z|) and
+    d = 1 + e on the way, so that backward gets g'(Z) = e / d**2 (the form of
+    sigmoid_derivative, to the last bit) without a new exponential: keeping in
+    forward what backward will need trades a little memory for time.
+    """
 
     function = staticmethod(sigmoid)
     derivative = staticmethod(sigmoid_derivative)
+
+    def forward(self, Z):
+        self.Z = check_array(Z, "Z")
+        self.e = np.exp(-np.abs(self.Z))
+        self.d = 1.0 + self.e
+        return np.exp(np.minimum(self.Z, 0.0)) / self.d
+
+    def local_gradient(self):
+        return self.e / self.d**2
 
 
 class Tanh(Activation):

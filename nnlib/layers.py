@@ -48,8 +48,13 @@ class Linear(Module):
         return (f"Linear(in_features={self.in_features}, "
                 f"out_features={self.out_features})")
 
-    def backward(self, grad_out):
-        """grad_out = dL/dZ (n, d_out) -> dL/dX (n, d_in); adds dL/dW and dL/db into .grad."""
+    def backward(self, grad_out, input_grad=True):
+        """grad_out = dL/dZ (n, d_out) -> dL/dX (n, d_in); adds dL/dW and dL/db into .grad.
+
+        input_grad=False returns None instead of dL/dX, saving a matrix product as large
+        as the forward pass's: the first layer's input is the data, which training never
+        changes, so nothing needs its gradient.
+        """
         if not hasattr(self, "X"):
             raise RuntimeError("Linear.backward called before forward")
         grad_out = check_array(grad_out, "grad_out", ndim=2, n_columns=self.weight.shape[1])
@@ -58,7 +63,7 @@ class Linear(Module):
                              f"last forward input), got shape {grad_out.shape}")
         self.weight.grad += self.X.T @ grad_out  # sum over the batch of x_i^T dL/dz_i
         self.bias.grad += grad_out.sum(axis=0)
-        return grad_out @ self.weight.data.T
+        return grad_out @ self.weight.data.T if input_grad else None
 
 
 class Sequential(Module):
@@ -103,8 +108,12 @@ class Sequential(Module):
                  for i, layer in enumerate(self.layers)]
         return "Sequential(\n" + "\n".join(lines) + "\n)"
 
-    def backward(self, grad_out):
-        """Run the layers' backward passes in reverse order (the chain rule)."""
-        for layer in reversed(self.layers):
+    def backward(self, grad_out, input_grad=True):
+        """Run the layers' backward passes in reverse order (the chain rule).
+
+        Returns dL/dX for the network's input X, or None with input_grad=False (for
+        training, which only needs the parameters' gradients: see Linear.backward).
+        """
+        for layer in reversed(self.layers[1:]):
             grad_out = layer.backward(grad_out)
-        return grad_out
+        return self.layers[0].backward(grad_out, input_grad=input_grad)

@@ -6,6 +6,8 @@ backpropagation starts. Both losses follow one pattern: forward(pred, target)
 returns L as a float and remembers what backward() needs.
 """
 
+import math
+
 import numpy as np
 
 from nnlib.activations import log_softmax
@@ -27,15 +29,15 @@ class Loss:
 
     def __call__(self, pred, target):
         self.calls += 1
-        diverged = (
-            f"in call {self.calls} of {type(self).__name__}: training diverged? "
-            "Try a smaller learning rate"
-        )
-        check_array(pred, "pred", allow_empty=True, hint=diverged)
         loss = self.forward(pred, target)
-        if not np.isfinite(loss):
-            raise ValueError(f"the loss must be finite, got {loss} ({diverged})")
+        if not math.isfinite(loss):
+            raise ValueError(f"the loss must be finite, got {loss} ({self.diverged()})")
         return loss
+
+    def diverged(self):
+        """The likely cause of inf or NaN in pred or in the loss, for error messages."""
+        return (f"in call {self.calls} of {type(self).__name__}: training diverged? "
+                "Try a smaller learning rate")
 
 
 class MSELoss(Loss):
@@ -46,7 +48,7 @@ class MSELoss(Loss):
     """
 
     def forward(self, pred, target):
-        pred = check_array(pred, "pred")
+        pred = check_array(pred, "pred", hint=self.diverged())
         target = check_array(target, "target", dtype=pred.dtype)
         if pred.shape != target.shape:
             raise ValueError(
@@ -71,7 +73,7 @@ class CrossEntropyLoss(Loss):
     """
 
     def forward(self, pred, target):
-        Z = check_array(pred, "pred", ndim=2)
+        Z = check_array(pred, "pred", ndim=2, hint=self.diverged())
         n, k = Z.shape
         self.y = check_labels(target, "target", n_samples=n, n_classes=k)
         log_p = log_softmax(Z)  # log-sum-exp inside: no overflow for large logits

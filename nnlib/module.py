@@ -41,6 +41,7 @@ class Module:
     forward(X) maps a batch X of shape (n_samples, in_features) to the output,
     remembering what backward will need; backward(grad_out) takes dLoss/dOutput
     and returns dLoss/dInput, adding dLoss/dParameter into each Parameter.grad.
+    backward(grad_out, input_grad=False) skips dLoss/dInput and returns None.
     """
 
     def __call__(self, X):
@@ -61,6 +62,6 @@ class Module:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
-    def backward(self, grad_out):
+    def backward(self, grad_out, input_grad=True):
         name = type(self).__name__
         raise NotImplementedError(f"{name} must define backward(grad_out)")

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nnlib.activations import Sigmoid
 from nnlib.layers import Linear, Sequential
 from nnlib.module import Module, Parameter
 
@@ -358,3 +359,22 @@ def test_the_gradient_check_catches_a_wrong_backward():
     layer(X)
     grad_X = layer.backward(G)
     assert relative_error(grad_X, numerical_gradient(lambda: float(np.sum(layer(X) * G)), X)) > 0.1
+
+
+@pytest.mark.parametrize("first", ["Linear", "Sigmoid"])
+def test_backward_without_input_grad_returns_none_and_the_same_parameter_gradients(first):
+    # Training calls model.backward(..., input_grad=False): the data needs no gradient.
+    # Skipping it must not change a single bit of any parameter's gradient.
+    rng = np.random.default_rng(0)
+    head = [Linear(5, 4, rng=rng)] if first == "Linear" else [Sigmoid()]
+    net = Sequential(*head, Linear(5 if first == "Sigmoid" else 4, 3, rng=rng), Sigmoid(),
+                     Linear(3, 2, rng=rng))
+    X, G = rng.normal(size=(6, 5)), rng.normal(size=(6, 2))
+    net(X)
+    grad_X = net.backward(G)
+    with_input = [p.grad.copy() for p in net.parameters()]
+    net.zero_grad()
+    assert net.backward(G, input_grad=False) is None
+    for p, expected in zip(net.parameters(), with_input, strict=True):
+        assert np.array_equal(p.grad, expected)
+    assert grad_X.shape == X.shape  # the default still returns dL/dX

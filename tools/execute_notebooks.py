@@ -4,7 +4,9 @@
 
 Each notebook runs top to bottom in its own folder, as in JupyterLab, and is saved
 with its outputs and execution counts 1..n. Unlike `jupyter execute`, it records no
-timestamps in the cells' metadata, so a re-run changes only what really changed.
+timestamps in the cells' metadata, and it merges consecutive printed outputs (how
+print() output is split into messages depends on timing; its text does not), so a
+re-run changes only what really changed.
 """
 
 import sys
@@ -15,7 +17,22 @@ import nbformat
 from nbclient import NotebookClient
 
 
-def execute(path):
+def merge_streams(outputs):
+    """Consecutive stdout (or stderr) outputs of a cell, merged into one."""
+    merged = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            merged.append(output)
+    return merged
+
+
+def execute(path, save=True):
+    """Run the notebook at `path` from a fresh kernel; save it unless save=False.
+    Returns the seconds it took, kernel start included."""
     path = Path(path)
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
@@ -29,8 +46,13 @@ def execute(path):
     )
     start = time.perf_counter()
     client.execute()
-    nbformat.write(notebook, path)
-    return time.perf_counter() - start
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
+    seconds = time.perf_counter() - start
+    if save:
+        nbformat.write(notebook, path)
+    return seconds
 
 
 if __name__ == "__main__":
