@@ -12,6 +12,10 @@ same data, with the same batch size, dtype, learning rate and number of epochs:
   nnlib         Sequential(Linear, Sigmoid, Linear), CrossEntropyLoss and SGD, trained
                 by the loop of chapter 4 (a new permutation of the sample indices every
                 epoch; each batch is X[indices]: no copy of the whole data set per epoch)
+  numpy loop    the same algorithm as one bare numpy loop: no modules, no input checks, no
+                divergence checks, the textbook sigmoid 1 / (1 + exp(-z)), one update per
+                parameter; the kind of "clean numpy MLP" a speed comparison starts from.
+                nnlib / numpy loop is what nnlib's API and its checks cost.
   scikit-learn  MLPClassifier(solver="sgd", momentum=0, alpha=0, activation="logistic")
   PyTorch       CPU, torch.set_num_threads(2); skipped with a message when not installed.
                 "PyTorch 1 thread" is the same with torch.set_num_threads(1), for reference:
@@ -72,7 +76,8 @@ from nnlib.optim import SGD
 
 ROOT = Path(__file__).resolve().parents[1]
 TORCH_THREADS = 2
-IMPLEMENTATIONS = ("nnlib", "scikit-learn", "PyTorch", "PyTorch 1 thread", "GEMM floor")
+IMPLEMENTATIONS = ("nnlib", "numpy loop", "scikit-learn", "PyTorch", "PyTorch 1 thread",
+                   "GEMM floor")
 
 # The targets of issue 7, checked at the end of a full run (never in a test).
 TARGETS = {
@@ -223,6 +228,47 @@ def dtypes_seen(model, loss_fn):
     return "+".join(sorted({str(a.dtype) for a in arrays}))
 
 
+def train_numpy_loop(case, seed):
+    """The same training as one loop of numpy operations, without nnlib's API or checks."""
+    d_in, hidden, k = case.sizes
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0.0, 1.0 / np.sqrt(d_in), size=(d_in, hidden)).astype(case.dtype)
+    W2 = rng.normal(0.0, 1.0 / np.sqrt(hidden), size=(hidden, k)).astype(case.dtype)
+    b1, b2 = np.zeros(hidden, case.dtype), np.zeros(k, case.dtype)
+    X, y, batch_size, lr = case.X_train, case.y_train, case.batch_size, case.lr
+
+    def forward(Xb):
+        A = 1.0 / (1.0 + np.exp(-(Xb @ W1 + b1)))  # exp overflows to inf for z < -709: A = 0
+        return A, A @ W2 + b2
+
+    start = time.perf_counter()
+    with np.errstate(over="ignore"):
+        for _epoch in range(case.epochs):
+            order = rng.permutation(len(X))
+            for first in range(0, len(X), batch_size):
+                batch = order[first:first + batch_size]
+                Xb, yb = X[batch], y[batch]
+                rows = np.arange(len(batch))
+                A, Z = forward(Xb)
+                P = np.exp(Z - Z.max(axis=1, keepdims=True))
+                P /= P.sum(axis=1, keepdims=True)  # softmax
+                _loss = -np.log(P[rows, yb]).mean()  # computed, as every other loop does
+                P[rows, yb] -= 1.0
+                dZ = P / len(batch)  # dL/dZ
+                dZ1 = (dZ @ W2.T) * A * (1.0 - A)  # dL/d(first layer's output)
+                W2 -= lr * (A.T @ dZ)
+                b2 -= lr * dZ.sum(axis=0)
+                W1 -= lr * (Xb.T @ dZ1)
+                b1 -= lr * dZ1.sum(axis=0)
+    seconds = time.perf_counter() - start
+
+    def predict(X_test):
+        with np.errstate(over="ignore"):
+            return forward(X_test)[1]
+
+    return seconds, predict, str(W1.dtype)
+
+
 def train_sklearn(case, seed):
     """MLPClassifier set up as the same network and the same plain SGD.
 
@@ -305,7 +351,8 @@ def train_gemm_floor(case, seed):
     return time.perf_counter() - start, None, str(dH.dtype)
 
 
-TRAIN = {"nnlib": train_nnlib, "scikit-learn": train_sklearn, "PyTorch": train_torch,
+TRAIN = {"nnlib": train_nnlib, "numpy loop": train_numpy_loop, "scikit-learn": train_sklearn,
+         "PyTorch": train_torch,
          "PyTorch 1 thread": functools.partial(train_torch, threads=1),
          "GEMM floor": train_gemm_floor}
 
@@ -555,6 +602,16 @@ def check_targets(case, results):
         if b == "PyTorch" and "PyTorch 1 thread" in results:
             one = paired_ratio(results, a, "PyTorch 1 thread")[0]
             lines.append(f"  (for reference, {a} / PyTorch 1 thread = {one:.2f})")
+    if "numpy loop" in results:  # is a target within reach of numpy at all?
+        for label, limit in TARGETS.get(case.name, []):
+            b = label.split("/")[1].strip()
+            if b in results:
+                median = paired_ratio(results, "numpy loop", b)[0]
+                verdict = "met" if median <= limit else "NOT met"
+                lines.append(f"- for reference, numpy loop / {b} = {median:.2f}: the same "
+                             f"target (<= {limit}) {verdict} by a loop without nnlib's API")
+        cost = paired_ratio(results, "nnlib", "numpy loop")[0]
+        lines.append(f"- nnlib / numpy loop = {cost:.2f}: what nnlib's modules and checks cost")
     accuracies = {n: np.mean(r.accuracy) for n, r in results.items() if r.accuracy}
     if "nnlib" in accuracies:
         gaps = {n: 100 * (accuracies["nnlib"] - a) for n, a in accuracies.items() if n != "nnlib"}

@@ -41,6 +41,16 @@ def test_every_implementation_learns_the_tiny_problem_to_the_same_accuracy(tiny_
         assert result.dtype == "float64", result.dtype  # the tiny case is float64
 
 
+def test_the_numpy_loop_is_the_same_algorithm_as_nnlib():
+    # Same seed, same initial weights, same batches: the two must end with the same
+    # network, up to rounding (the loop's textbook sigmoid rounds differently).
+    case = bench.tiny_case()
+    _, nnlib_model, _ = bench.train_nnlib(case, seed=1)
+    _, loop_predict, _ = bench.train_numpy_loop(case, seed=1)
+    np.testing.assert_allclose(loop_predict(case.X_test), nnlib_model(case.X_test),
+                               rtol=1e-9, atol=1e-9)
+
+
 def test_the_report_and_the_plot_are_written(tiny_results, tmp_path):
     case, results = tiny_results
     table = bench.format_table(case, results)
@@ -48,6 +58,7 @@ def test_the_report_and_the_plot_are_written(tiny_results, tmp_path):
     assert "| nnlib |" in table
     lines = bench.check_targets(case, results)
     assert lines and "accuracy of nnlib minus the others" in lines[-1]
+    assert any(line.startswith("- nnlib / numpy loop = ") for line in lines)
     bench.plot([(case, results)], tmp_path / "plot.png")
     assert (tmp_path / "plot.png").stat().st_size > 1000
 
