@@ -116,4 +116,6 @@ class Sequential(Module):
         """
         for layer in reversed(self.layers[1:]):
             grad_out = layer.backward(grad_out)
-        return self.layers[0].backward(grad_out, input_grad=input_grad)
+        if input_grad:  # a module whose backward only takes grad_out works here too
+            return self.layers[0].backward(grad_out)
+        return self.layers[0].backward(grad_out, input_grad=False)

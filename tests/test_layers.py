@@ -378,3 +378,11 @@ def test_backward_without_input_grad_returns_none_and_the_same_parameter_gradien
     for p, expected in zip(net.parameters(), with_input, strict=True):
         assert np.array_equal(p.grad, expected)
     assert grad_X.shape == X.shape  # the default still returns dL/dX
+
+
+def test_sequential_backward_still_runs_a_first_module_without_input_grad():
+    # Tanh (above) is a learner's module: its backward takes grad_out only.
+    net = Sequential(Tanh(), Linear(3, 2, rng=0))
+    X, G = np.ones((4, 3)), np.ones((4, 2))
+    net(X)
+    assert net.backward(G).shape == X.shape
