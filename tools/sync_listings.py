@@ -32,7 +32,9 @@ def old_text(file, base):
 
 
 def follow(old_lines, new_lines, first, last):
-    """Map the 1-based line span first..last of old_lines to the same span in new_lines."""
+    """Map the 1-based line span first..last of old_lines to new_lines: (start, end), the
+    slice new_lines[start:end] that holds the same lines after the edit. A changed line at
+    either end of the span takes the whole changed block with it."""
     matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
     start = end = None
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
