@@ -129,7 +129,7 @@ def test_stored_executed_in_order(path):
             f"{path.name}: execution timestamps in cell metadata (use make execute)"
         )
         streams = [o.get("name") if o["output_type"] == "stream" else None for o in c["outputs"]]
-        assert not any(a and a == b for a, b in zip(streams, streams[1:])), (
+        assert not any(a and a == b for a, b in zip(streams, streams[1:], strict=False)), (
             f"{path.name}: printed output split by timing into several outputs (make execute "
             "merges them, so that a re-run stores the same file)"
         )
