@@ -1,8 +1,8 @@
 """How fast does nnlib train the book's networks? A benchmark against scikit-learn,
 PyTorch and the floor set by the matrix products alone.
 
-    python benchmarks/bench_training.py             # both cases, 3 to 6 minutes
-    python benchmarks/bench_training.py --quick     # a smoke run of everything, 1-2 minutes
+    python benchmarks/bench_training.py             # both cases, 2 minutes (quiet machine)
+    python benchmarks/bench_training.py --quick     # a smoke run of everything, under a minute
     python benchmarks/bench_training.py --help      # cases, rounds, output folder
 
 Every implementation trains the same network, in -> hidden (sigmoid) -> out, with
