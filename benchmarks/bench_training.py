@@ -646,6 +646,7 @@ def plot(all_results, path):
         ax.set_xlabel("seconds per epoch (median of rounds, log scale)")
         ax.set_title(f"{case.name} ({case.batch_size}/batch, {case.dtype})")
         ax.legend(loc="lower right", fontsize=8)
+    fig.suptitle("Time per training epoch: same network, data and SGD (shorter is faster)")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
