@@ -37,7 +37,7 @@ help:  ## show this help
 	@echo "            one chapter: make execute NB=chapters/01_perceptron.ipynb"
 	@echo "  student   student notebooks, solutions removed, into student/"
 	@echo "  bench     training-speed benchmark: nnlib, scikit-learn, PyTorch (if installed),"
-	@echo "            GEMM floor; report in _build/benchmarks/ (a few minutes)"
+	@echo "            GEMM floor; report in _build/benchmarks/ (about 2 minutes)"
 	@echo "  timings   each chapter's run time and the whole build's, against the book's"
 	@echo "            targets; report in _build/timings/ (about 2 minutes)"
 	@echo "  venv      create or update .venv from requirements.txt"
