@@ -52,7 +52,6 @@ import argparse
 import cProfile
 import datetime
 import functools
-import inspect
 import io
 import json
 import os
@@ -183,15 +182,6 @@ MAIN_CASES = ("digits", "mnist-sized")  # --case all
 # for the floor, which learns nothing) and the dtype(s) of the arrays it computed with.
 
 
-# Training never needs dL/dX for the data X. If Sequential.backward can skip computing it
-# (an input_grad argument), the book's loop says so, and so does this benchmark's.
-SKIP_INPUT_GRAD = (
-    {"input_grad": False}
-    if "input_grad" in inspect.signature(Sequential.backward).parameters
-    else {}
-)
-
-
 def train_nnlib(case, seed):
     """The book's network and training loop (chapter 4), in the case's dtype."""
     d_in, hidden, k = case.sizes
@@ -209,7 +199,7 @@ def train_nnlib(case, seed):
             optimizer.zero_grad()
             logits = model(X[batch])
             loss_fn(logits, y[batch])
-            model.backward(loss_fn.backward(), **SKIP_INPUT_GRAD)
+            model.backward(loss_fn.backward(), input_grad=False)  # as chapter 4's loop
             optimizer.step()
     seconds = time.perf_counter() - start
     return seconds, model, dtypes_seen(model, loss_fn)
@@ -491,10 +481,7 @@ def time_nnlib_phases(case, epochs=3):
             grad = loss_fn.backward()
             ticks.append(time.perf_counter())
             for i in reversed(range(len(model.layers))):
-                if i == 0 and SKIP_INPUT_GRAD:
-                    model.layers[i].backward(grad, **SKIP_INPUT_GRAD)
-                else:
-                    grad = model.layers[i].backward(grad)
+                grad = model.layers[i].backward(grad, input_grad=i > 0)
                 ticks.append(time.perf_counter())
             optimizer.step()
             ticks.append(time.perf_counter())
