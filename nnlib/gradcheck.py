@@ -9,9 +9,7 @@ the backward pass is right.
 
 import numpy as np
 
-from nnlib.losses import Loss
-from nnlib.module import Module
-from nnlib.validation import check_array, check_positive
+from nnlib.validation import check_gradcheck, check_nudgeable, check_same_shape
 
 __all__ = ["gradcheck", "gradcheck_loss", "gradient_errors", "numerical_gradient", "relative_error"]
 
@@ -27,13 +25,7 @@ def numerical_gradient(f, x, eps=1e-5):
     Returns an array of x's shape whose entry i is
     (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), with e_i the i-th unit vector.
     """
-    check_positive(eps, "eps")
-    if not callable(f):
-        raise TypeError(f"f must be a function of no arguments, got {type(f).__name__}")
-    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":  # ints would round each nudge away
-        got = f"{type(x).__name__} of dtype {np.asarray(x).dtype}"
-        raise TypeError(f"x must be a numpy array of floats (nudged in place), got {got}")
-    check_array(x, "x", allow_empty=True)  # finite
+    check_nudgeable(f, x, eps)  # x must be a float array, to be nudged in place
     grad = np.zeros_like(x)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -43,7 +35,7 @@ def numerical_gradient(f, x, eps=1e-5):
         f_minus = f()
         x[i] = old  # restore the entry before moving on
         grad[i] = (f_plus - f_minus) / (2 * eps)
-    return check_array(grad, "the central differences of f", allow_empty=True)
+    return grad
 
 
 def relative_error(a, b):
@@ -54,29 +46,25 @@ def relative_error(a, b):
     scale; over whole arrays, so that entries that are zero in both (rounding
     noise around 0) do not count as huge errors.
     """
-    a, b = check_array(a, "a", allow_empty=True), check_array(b, "b", allow_empty=True)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
+    a, b = check_same_shape(a, "a", b, "b")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY))
 
 
 def gradient_errors(module, X, loss=None, target=None, eps=1e-5, rng=0):
     """Compare module.backward with central differences, array by array.
 
-    module: any Module (a layer, an activation, a Sequential network).
-    X: its input batch, float64. The scalar f whose gradients are compared is
-        loss(module(X), target) if a Loss is given, else sum(module(X) * R),
-        with R a fixed random array (seeded by rng), so that every output entry
-        counts, each with its own weight.
+    module: any Module (a layer, an activation, a Sequential network), in float64.
+    X: its input batch, float64. float32 is refused: its rounding (about 1e-7 of each
+        value) divided by the step eps = 1e-5 makes the differences wrong by about
+        1e-3, which would make a correct backward pass look broken.
+    The scalar f whose gradients are compared is loss(module(X), target) if a Loss
+    is given, else sum(module(X) * R), with R a fixed random array (seeded by rng),
+    so that every output entry counts, each with its own weight.
     Returns {"input": error, "parameter 0": error, ...}: the relative error of
     dL/dX and of the gradient of each of module.parameters(), in order. The
     module's .grad are left holding the backpropagated gradients.
     """
-    if not isinstance(module, Module):
-        raise TypeError(f"module must be an nnlib Module, got {type(module).__name__}")
-    if loss is not None and not isinstance(loss, Loss):
-        raise TypeError(f"loss must be an nnlib Loss or None, got {type(loss).__name__}")
-    X = check_array(X, "X").copy()  # our own copy: we nudge its entries
+    X = check_gradcheck(module, X, loss).copy()  # our own copy: we nudge its entries
     out = module(X)
     if loss is None:
         R = np.random.default_rng(rng).normal(size=np.shape(out))
@@ -111,9 +99,7 @@ def gradcheck(module, X, loss=None, target=None, eps=1e-5, rng=0):
 
 def gradcheck_loss(loss, pred, target, eps=1e-5):
     """Relative error between loss.backward() and central differences of loss(pred, target)."""
-    if not isinstance(loss, Loss):
-        raise TypeError(f"loss must be an nnlib Loss, got {type(loss).__name__}")
-    pred = check_array(pred, "pred").copy()
+    pred = check_gradcheck(None, pred, loss, name="pred").copy()
     loss(pred, target)
     backprop = loss.backward()
     numeric = numerical_gradient(lambda: loss(pred, target), pred, eps)

@@ -16,8 +16,7 @@ a scheme to every Linear layer of a network.
 import numpy as np
 
 from nnlib.layers import Linear, Sequential
-from nnlib.module import Module
-from nnlib.validation import check_array, check_positive
+from nnlib.validation import check_array, check_fans, check_module
 
 __all__ = [
     "glorot_normal",
@@ -29,21 +28,15 @@ __all__ = [
 ]
 
 
-def _check_fans(fan_in, fan_out):
-    check_positive(fan_in, "fan_in", integer=True)
-    check_positive(fan_out, "fan_out", integer=True)
-
-
 def normal(fan_in, fan_out, std=0.01, rng=None):
     """Naive initialisation: W ~ N(0, std**2) of shape (fan_in, fan_out), std fixed by hand."""
-    _check_fans(fan_in, fan_out)
-    check_positive(std, "std")
+    check_fans(fan_in, fan_out, std=std)
     return np.random.default_rng(rng).normal(0.0, std, size=(fan_in, fan_out))
 
 
 def glorot_normal(fan_in, fan_out, rng=None):
     """Glorot (Xavier) normal: W ~ N(0, 2 / (fan_in + fan_out)), shape (fan_in, fan_out)."""
-    _check_fans(fan_in, fan_out)
+    check_fans(fan_in, fan_out)
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return np.random.default_rng(rng).normal(0.0, std, size=(fan_in, fan_out))
 
@@ -53,21 +46,21 @@ def glorot_uniform(fan_in, fan_out, rng=None):
 
     A uniform law on (-a, a) has variance a**2 / 3 = 2 / (fan_in + fan_out), as for glorot_normal.
     """
-    _check_fans(fan_in, fan_out)
+    check_fans(fan_in, fan_out)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return np.random.default_rng(rng).uniform(-limit, limit, size=(fan_in, fan_out))
 
 
 def he_normal(fan_in, fan_out, rng=None):
     """He (Kaiming) normal: W ~ N(0, 2 / fan_in), shape (fan_in, fan_out)."""
-    _check_fans(fan_in, fan_out)
+    check_fans(fan_in, fan_out)
     std = np.sqrt(2.0 / fan_in)
     return np.random.default_rng(rng).normal(0.0, std, size=(fan_in, fan_out))
 
 
 def he_uniform(fan_in, fan_out, rng=None):
     """He (Kaiming) uniform: W ~ U(-a, a) with a = sqrt(6 / fan_in), so Var W = 2 / fan_in."""
-    _check_fans(fan_in, fan_out)
+    check_fans(fan_in, fan_out)
     limit = np.sqrt(6.0 / fan_in)
     return np.random.default_rng(rng).uniform(-limit, limit, size=(fan_in, fan_out))
 
@@ -81,22 +74,16 @@ def init_linear_layers(model, scheme, rng=None):
     rng: one Generator (or seed) shared by all layers, so the layers differ.
     Biases are set to 0.
     """
-    if not isinstance(model, Module):
-        raise TypeError(f"model must be an nnlib Module, got {type(model).__name__}")
+    check_module(model, "model")
     if not callable(scheme):
         raise TypeError(f"scheme must be a function (fan_in, fan_out, rng), got {scheme!r}")
     rng = np.random.default_rng(rng)
-    layers = model.layers if isinstance(model, Sequential) else [model]
-    for layer in layers:
+    for layer in model.layers if isinstance(model, Sequential) else [model]:
         if isinstance(layer, Sequential):
             init_linear_layers(layer, scheme, rng=rng)
         elif isinstance(layer, Linear):
-            fan_in, fan_out = layer.weight.shape
-            W = check_array(scheme(fan_in, fan_out, rng=rng), "the weights scheme returned")
-            if W.shape != (fan_in, fan_out):
-                raise ValueError(
-                    f"scheme must return an array of shape {(fan_in, fan_out)}, got {W.shape}"
-                )
-            layer.weight.data[...] = W  # in place: whoever holds the Parameter sees the change
+            W = scheme(*layer.weight.shape, rng=rng)
+            # in place: whoever holds the Parameter sees the change
+            layer.weight.data[...] = check_array(W, "the scheme's W", shape=layer.weight.shape)
             layer.bias.data[...] = 0.0
     return model

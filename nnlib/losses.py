@@ -17,7 +17,8 @@ __all__ = ["CrossEntropyLoss", "Loss", "MSELoss"]
 
 
 class Loss:
-    """Base class of losses: loss(pred, target) is loss.forward(pred, target).
+    """Base class of losses: loss(pred, target) checks both once, here where a user
+    calls in, then returns forward(pred, target); backward() gives dL/dpred.
 
     Calling a loss also stops a training run that diverges. A learning rate far too
     large makes the network's outputs, then the loss, overflow to inf or NaN; the
@@ -29,10 +30,20 @@ class Loss:
 
     def __call__(self, pred, target):
         self.calls += 1
+        pred, target = self.check(pred, target)
         loss = self.forward(pred, target)
         if not math.isfinite(loss):
             raise ValueError(f"the loss must be finite, got {loss} ({self.diverged()})")
         return loss
+
+    def check(self, pred, target):
+        """pred as a finite float array (a subclass checks target too), and target."""
+        return check_array(pred, "pred", hint=self.diverged()), target
+
+    def __getattr__(self, name):
+        # Called only for a missing attribute: most often backward() before any loss(...).
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (if forward "
+                             "sets it: compute the loss, loss(pred, target), before backward)")
 
     def diverged(self):
         """The likely cause of inf or NaN in pred or in the loss, for error messages."""
@@ -47,20 +58,16 @@ class MSELoss(Loss):
     runs over all n k entries, as in scikit-learn's mean_squared_error.
     """
 
-    def forward(self, pred, target):
+    def check(self, pred, target):
         pred = check_array(pred, "pred", hint=self.diverged())
-        target = check_array(target, "target", dtype=pred.dtype)
-        if pred.shape != target.shape:
-            raise ValueError(
-                f"pred and target must have the same shape, got {pred.shape} and {target.shape}"
-            )
+        return pred, check_array(target, "target", dtype=pred.dtype, shape=pred.shape)
+
+    def forward(self, pred, target):
         self.diff = pred - target  # yhat - y, kept for backward
         return float(np.mean(self.diff**2))
 
     def backward(self):
         """dL/dyhat = 2 (yhat - y) / (n k), same shape as pred."""
-        if not hasattr(self, "diff"):
-            raise RuntimeError("MSELoss.backward called before forward")
         return 2.0 * self.diff / self.diff.size
 
 
@@ -72,18 +79,19 @@ class CrossEntropyLoss(Loss):
     target: integer labels y of shape (n,), each in 0 .. k-1.
     """
 
-    def forward(self, pred, target):
+    def check(self, pred, target):
         Z = check_array(pred, "pred", ndim=2, hint=self.diverged())
-        n, k = Z.shape
-        self.y = check_labels(target, "target", n_samples=n, n_classes=k)
-        log_p = log_softmax(Z)  # log-sum-exp inside: no overflow for large logits
+        return Z, check_labels(target, "target", n_samples=len(Z), n_classes=Z.shape[1])
+
+    def forward(self, pred, target):
+        n = len(pred)
+        self.y = target
+        log_p = log_softmax.unchecked(pred)  # log-sum-exp inside: no overflow for large logits
         self.p = np.exp(log_p)  # softmax(Z), the probabilities, kept for backward
-        return float(-log_p[np.arange(n), self.y].mean())
+        return float(-log_p[np.arange(n), target].mean())
 
     def backward(self):
         """dL/dZ = (softmax(Z) - onehot(y)) / n, shape (n, k)."""
-        if not hasattr(self, "p"):
-            raise RuntimeError("CrossEntropyLoss.backward called before forward")
         n = self.p.shape[0]
         grad = self.p / n  # a new array: self.p stays as it is
         grad[np.arange(n), self.y] -= 1.0 / n  # subtract the one-hot row of each label, / n

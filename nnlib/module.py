@@ -3,11 +3,15 @@
 A Parameter is an array the network learns, with room for its gradient. A
 Module is anything with a forward pass (and, from chapter 4 on, a backward
 pass): a layer, an activation, or a whole network.
+
+Inputs are checked once, at the boundary: calling a module, module(X), checks X
+and then runs forward(X). Inside a network, each layer's forward is called
+directly with what the previous layer returned, which needs no new check.
 """
 
 import numpy as np
 
-from nnlib.validation import check_array
+from nnlib.validation import check_array, check_dtype
 
 __all__ = ["Module", "Parameter"]
 
@@ -21,10 +25,8 @@ class Parameter:
     """
 
     def __init__(self, data, dtype=np.float64):
-        if dtype not in (np.float32, np.float64, "float32", "float64"):
-            raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
         # np.array copies: the Parameter owns its values, whatever array it came from.
-        self.data = np.array(check_array(data, "data"), dtype=dtype)
+        self.data = np.array(check_array(data, "data"), dtype=check_dtype(dtype))
         self.grad = np.zeros_like(self.data)
 
     @property
@@ -41,14 +43,24 @@ class Module:
     forward(X) maps a batch X of shape (n_samples, in_features) to the output,
     remembering what backward will need; backward(grad_out) takes dLoss/dOutput
     and returns dLoss/dInput, adding dLoss/dParameter into each Parameter.grad.
-    backward(grad_out, input_grad=False) skips dLoss/dInput and returns None.
+    A subclass defines these two (and parameters(), if it has weights); module(X)
+    checks X and calls forward.
     """
 
+    in_features = None  # the number of columns X must have; None: any
+    dtype = None  # the float dtype X is converted to; None: float32 stays, the rest float64
+    needs_input_grad = True  # False: backward may skip dLoss/dInput (chapter 4)
+
     def __call__(self, X):
-        return self.forward(X)
+        """module(X): check X once, here where a user calls in, then return forward(X)."""
+        return self.forward(check_array(X, "X", ndim=2, n_columns=self.in_features,
+                                        dtype=self.dtype))
 
     def forward(self, X):
         raise NotImplementedError(f"{type(self).__name__} must define forward(X)")
+
+    def backward(self, grad_out):
+        raise NotImplementedError(f"{type(self).__name__} must define backward(grad_out)")
 
     def parameters(self):
         """Its Parameters, in a fixed order (an empty list if it has no weights)."""
@@ -62,6 +74,8 @@ class Module:
     def __repr__(self):
         return f"{type(self).__name__}()"
 
-    def backward(self, grad_out, input_grad=True):
-        name = type(self).__name__
-        raise NotImplementedError(f"{name} must define backward(grad_out)")
+    def __getattr__(self, name):
+        # Python calls this only for an attribute that is missing; the usual cause is
+        # backward looking for what forward keeps (such as Linear's X) before any forward.
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (if forward "
+                             "sets it: call the module on a batch before backward)")

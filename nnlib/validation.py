@@ -7,16 +7,29 @@ expected and shows what came, instead of a NaN or a numpy broadcasting error
 three calls deeper.
 """
 
+import functools
 from numbers import Integral, Real
 
 import numpy as np
 
 __all__ = [
+    "array_function",
     "check_array",
+    "check_dtype",
+    "check_fans",
+    "check_finite_updates",
+    "check_float64",
+    "check_gradcheck",
     "check_labels",
+    "check_layers",
+    "check_module",
+    "check_nudgeable",
     "check_non_negative",
+    "check_parameters",
     "check_positive",
     "check_same_length",
+    "check_same_shape",
+    "unchecked",
 ]
 
 
@@ -28,7 +41,8 @@ def _describe(value):
 
 
 def check_array(
-    value, name, *, ndim=None, n_columns=None, dtype=None, allow_empty=False, hint=None
+    value, name, *, ndim=None, n_columns=None, shape=None, dtype=None, allow_empty=False,
+    hint=None,
 ):
     """Return `value` as a finite floating-point ndarray, or raise a clear error.
 
@@ -36,6 +50,7 @@ def check_array(
     name: the argument's name, used in messages (for example "X").
     ndim: required number of dimensions (None: any).
     n_columns: required size of the last axis (None: any).
+    shape: required shape (None: any).
     dtype: floating dtype of the result. None (the default) keeps float32 and float64
         arrays as they are, as numpy does, and turns anything else (integers,
         booleans, lists) into float64.
@@ -45,8 +60,9 @@ def check_array(
     Raises TypeError for non-numeric input and ValueError for a wrong number of
     dimensions, a wrong number of columns, an empty array, NaN or infinity.
 
-    Every layer calls this on every batch, so it is cheap when the input is already
-    right: no copy, a few attribute tests, and one pass over the data for NaN and inf.
+    Calling a network checks its batch with this, so it is cheap when the input is
+    already right: no copy, a few attribute tests, and one pass over the data for NaN
+    and inf.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got {_describe(value)}")
@@ -73,6 +89,8 @@ def check_array(
             f"{name} must have {n_columns} columns (features), got shape {array.shape}"
             + (" (is it transposed?)" if array.ndim == 2 and array.shape[0] == n_columns else "")
         )
+    if shape is not None and array.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
     if dtype is None:
         dtype = array.dtype if array.dtype in (np.float32, np.float64) else np.float64
     array = array.astype(dtype, copy=False)
@@ -138,7 +156,9 @@ def check_same_length(a, a_name, b, b_name):
 
 
 def check_positive(value, name, *, integer=False):
-    """Return `value` if it is a positive finite number (an int if `integer`), else raise."""
+    """Return `value` as a Python int (if `integer`) or float if it is a positive finite
+    number, else raise. Python numbers, not numpy scalars: a np.float64 learning rate
+    would silently turn a float32 network's updates into float64."""
     kind = Integral if integer else Real
     if isinstance(value, bool) or not isinstance(value, kind):
         expected = "a positive integer" if integer else "a positive number"
@@ -146,7 +166,7 @@ def check_positive(value, name, *, integer=False):
     if not np.isfinite(value) or value <= 0:
         expected = "a positive integer" if integer else "a positive finite number"
         raise ValueError(f"{name} must be {expected}, got {value!r}")
-    return value
+    return int(value) if integer else float(value)
 
 
 def check_non_negative(value, name):
@@ -156,3 +176,167 @@ def check_non_negative(value, name):
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
     return float(value)
+
+
+def check_dtype(dtype):
+    """Return np.float32 or np.float64 for `dtype` given as either (type, dtype or name)."""
+    if dtype not in (np.float32, np.float64, "float32", "float64"):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return np.dtype(dtype).type
+
+
+def check_module(value, name):
+    """Raise a clear TypeError unless `value` is an nnlib Module instance (not the class)."""
+    from nnlib.module import Module  # here, not at the top: module.py imports this file
+
+    if isinstance(value, type) and issubclass(value, Module):
+        raise TypeError(f"{name} must be a Module instance, got the class {value.__name__} "
+                        f"(add parentheses: {value.__name__}(...))")
+    if not isinstance(value, Module):
+        raise TypeError(f"{name} must be an nnlib Module, got {type(value).__name__}")
+    return value
+
+
+def check_layers(layers):
+    """Raise a clear error unless `layers` are one or more Module instances, each of which
+    takes as many features as the one before gives (Sequential's layers).
+
+    Layers that state no size (activations: in_features None) keep the width they get.
+    """
+    if not layers:
+        raise ValueError("Sequential needs at least one layer, got none")
+    for i, layer in enumerate(layers):
+        check_module(layer, f"layer {i}")
+    width, giver = None, None
+    for i, layer in enumerate(layers):
+        wanted = getattr(layer, "in_features", None)
+        if wanted is not None and width is not None and wanted != width:
+            raise ValueError(f"layer {i} ({type(layer).__name__}) must get {wanted} features, "
+                             f"got {width} from layer {giver} ({type(layers[giver]).__name__})")
+        if getattr(layer, "out_features", None) is not None:
+            width, giver = layer.out_features, i
+        elif wanted is not None:  # a sized layer that does not say its output width
+            width = None
+
+
+def check_finite_updates(updates, optimizer):
+    """Raise ValueError, naming the parameter and the step, if any update holds inf or NaN."""
+    for i, update in enumerate(updates):
+        if not np.isfinite(update).all():
+            raise ValueError(
+                f"the update of parameters[{i}] must be finite, got inf or NaN in step "
+                f"{optimizer.steps}: is its gradient NaN, or did training diverge? No "
+                f"parameter was changed. Try a learning rate below lr={optimizer.lr}"
+            )
+
+
+def check_parameters(parameters):
+    """Return `parameters` as a non-empty list of Parameters (model.parameters()), or raise."""
+    from nnlib.module import Parameter
+
+    if hasattr(parameters, "parameters") or not np.iterable(parameters):  # a model, say
+        raise TypeError("parameters must be a list of Parameters such as model.parameters(), "
+                        f"got {type(parameters).__name__}")
+    parameters = list(parameters)
+    if not parameters:
+        raise ValueError("parameters must not be empty: the model has nothing to train")
+    for i, p in enumerate(parameters):
+        if not isinstance(p, Parameter):
+            raise TypeError(f"parameters[{i}] must be a Parameter, got {type(p).__name__}")
+    return parameters
+
+
+def array_function(ndim=None, **param_checks):
+    """Decorator for nnlib's array functions g(z, **params) (chapter 3).
+
+    The decorated g checks its array argument once (check_array, with `ndim` axes if
+    given) and each named parameter with its check (for example
+    negative_slope=check_non_negative), then computes: this is the boundary where a user
+    calls g. g.unchecked is the bare function: activation layers and losses call it on a
+    batch that was checked when the network or the loss was called.
+    """
+
+    def decorate(g):
+        array_name = g.__code__.co_varnames[0]  # "z", or "Z" for a batch of rows
+
+        @functools.wraps(g)
+        def checked(z, *args, **params):
+            params.update(zip(list(param_checks)[: len(args)], args, strict=False))
+            for name, check in param_checks.items():
+                if name in params:
+                    params[name] = check(params[name], name)
+            return g(check_array(z, array_name, ndim=ndim), **params)
+
+        checked.unchecked = g
+        return checked
+
+    return decorate
+
+
+def check_gradcheck(module, X, loss, name="X"):
+    """The arguments of nnlib.gradcheck's functions: return X as a float64 array, or raise.
+
+    module: an nnlib Module (None for gradcheck_loss); loss: an nnlib Loss (or None with a
+    module). X and every parameter must be float64 (check_float64).
+    """
+    from nnlib.losses import Loss
+
+    if module is not None:
+        check_module(module, "module")
+    if not isinstance(loss, Loss) and (loss is not None or module is None):
+        raise TypeError(f"loss must be an nnlib Loss{' or None' if module else ''}, "
+                        f"got {type(loss).__name__}")
+    X = check_array(X, name)
+    check_float64(module, X, name)
+    return X
+
+
+def check_nudgeable(f, x, eps):
+    """The arguments of numerical_gradient: f callable, x a finite float ndarray, eps > 0."""
+    check_positive(eps, "eps")
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments, got {type(f).__name__}")
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":  # ints would round each nudge away
+        got = f"{type(x).__name__} of dtype {np.asarray(x).dtype}"
+        raise TypeError(f"x must be a numpy array of floats (nudged in place), got {got}")
+    check_array(x, "x", allow_empty=True)  # finite
+
+
+def check_same_shape(a, a_name, b, b_name):
+    """Return a and b as finite float arrays of one shape, or raise a clear error."""
+    a, b = check_array(a, a_name, allow_empty=True), check_array(b, b_name, allow_empty=True)
+    if a.shape != b.shape:
+        raise ValueError(f"{a_name} and {b_name} must have the same shape, got {a.shape} and "
+                         f"{b.shape}")
+    return a, b
+
+
+def check_float64(module, X, name="X"):
+    """Raise TypeError unless X and every parameter of `module` (None: no module) are float64.
+
+    Gradient checking by central differences needs float64 (see nnlib.gradcheck).
+    """
+    arrays = [(name, X)] + [(f"parameter {i}", p.data)
+                            for i, p in enumerate(module.parameters() if module else [])]
+    for what, array in arrays:
+        if array.dtype != np.float64:
+            raise TypeError(
+                f"{what} must be float64 for a gradient check, got {array.dtype}: in float32, "
+                "central differences are off by about 1e-3 and would hide a correct backward "
+                "pass (build the layers with dtype=np.float64)"
+            )
+
+
+def unchecked(g):
+    """The bare function of an @array_function g (g itself for any other function, such as
+    a learner's own activation)."""
+    return getattr(g, "unchecked", g)
+
+
+def check_fans(fan_in, fan_out, std=None):
+    """Raise a clear error unless fan_in and fan_out are positive integers (and std, if
+    given, a positive number): the arguments of nnlib.init's schemes."""
+    check_positive(fan_in, "fan_in", integer=True)
+    check_positive(fan_out, "fan_out", integer=True)
+    if std is not None:
+        check_positive(std, "std")

@@ -243,11 +243,9 @@ def test_linear_backward_accumulates_until_zero_grad():
     assert not layer.weight.grad.any() and not layer.bias.grad.any()
 
 
-def test_linear_backward_refuses_a_gradient_of_the_wrong_shape():
-    layer = Linear(3, 2, rng=0)
-    layer(np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"grad_out must have 2 columns"):
-        layer.backward(np.ones((4, 3)))
+def test_linear_backward_before_forward_says_what_to_do():
+    with pytest.raises(AttributeError, match=r"Linear has no attribute 'X' .*before backward"):
+        Linear(3, 2, rng=0).backward(np.ones((4, 2)))
 
 
 # ------------------------------------------------------------------ Sequential
@@ -283,12 +281,12 @@ def test_sequential_computes_the_xor_network_of_chapter_2():
     assert np.array_equal(net(X)[:, 0], [0, 1, 1, 0])
 
 
-def test_sequential_names_the_layer_that_refuses_its_input():
-    net = Sequential(Linear(2, 3, rng=0), Tanh(), Linear(2, 1, rng=1))
-    with pytest.raises(ValueError, match=r"layer 2 \(Linear\) of the Sequential rejected its "
-                                         r"input: X must have 2 columns .* got shape \(4, 3\)"):
-        net(np.ones((4, 2)))
-    with pytest.raises(ValueError, match=r"layer 0 \(Linear\) .* X must have 2 columns"):
+def test_sequential_checks_its_sizes_once_at_construction():
+    with pytest.raises(ValueError, match=r"layer 2 \(Linear\) must get 2 features, got 3 "
+                                         r"from layer 0 \(Linear\)"):
+        Sequential(Linear(2, 3, rng=0), Tanh(), Linear(2, 1, rng=1))
+    net = Sequential(Linear(2, 3, rng=0), Tanh(), Linear(3, 1, rng=1))
+    with pytest.raises(ValueError, match=r"X must have 2 columns \(features\), got shape \(4, 5\)"):
         net(np.ones((4, 5)))
 
 
@@ -362,8 +360,8 @@ def test_the_gradient_check_catches_a_wrong_backward():
 
 
 @pytest.mark.parametrize("first", ["Linear", "Sigmoid"])
-def test_backward_without_input_grad_returns_none_and_the_same_parameter_gradients(first):
-    # Training calls model.backward(..., input_grad=False): the data needs no gradient.
+def test_a_first_layer_that_skips_its_input_grad_gives_the_same_parameter_gradients(first):
+    # Training sets model[0].needs_input_grad = False: the data needs no gradient.
     # Skipping it must not change a single bit of any parameter's gradient.
     rng = np.random.default_rng(0)
     head = [Linear(5, 4, rng=rng)] if first == "Linear" else [Sigmoid()]
@@ -374,15 +372,31 @@ def test_backward_without_input_grad_returns_none_and_the_same_parameter_gradien
     grad_X = net.backward(G)
     with_input = [p.grad.copy() for p in net.parameters()]
     net.zero_grad()
-    assert net.backward(G, input_grad=False) is None
+    net[0].needs_input_grad = False
+    skipped = net.backward(G)
+    assert (skipped is None) == (first == "Linear")  # only Linear has work to skip
     for p, expected in zip(net.parameters(), with_input, strict=True):
         assert np.array_equal(p.grad, expected)
-    assert grad_X.shape == X.shape  # the default still returns dL/dX
+    assert grad_X.shape == X.shape  # by default, backward returns dL/dX
 
 
-def test_sequential_backward_still_runs_a_first_module_without_input_grad():
-    # Tanh (above) is a learner's module: its backward takes grad_out only.
-    net = Sequential(Tanh(), Linear(3, 2, rng=0))
-    X, G = np.ones((4, 3)), np.ones((4, 2))
-    net(X)
-    assert net.backward(G).shape == X.shape
+def test_a_learners_first_module_trains_under_the_books_loop():
+    # Tanh (above) is a learner's module: only forward(X) and backward(grad_out). The
+    # training loop sets needs_input_grad = False on the first layer, which such a module
+    # ignores: it still trains, and returns its dL/dX, which the loop drops.
+    from nnlib.losses import MSELoss
+    from nnlib.optim import SGD
+
+    rng = np.random.default_rng(0)
+    net = Sequential(Tanh(), Linear(3, 1, rng=rng))
+    net[0].needs_input_grad = False
+    X = rng.normal(size=(20, 3))
+    y = X @ np.array([[0.5], [-0.2], [0.1]])
+    loss_fn, opt = MSELoss(), SGD(net.parameters(), lr=0.5)
+    losses = []
+    for _ in range(50):
+        opt.zero_grad()
+        losses.append(loss_fn(net(X), y))
+        net.backward(loss_fn.backward())
+        opt.step()
+    assert losses[-1] < 0.1 * losses[0]

@@ -11,6 +11,7 @@
 import ast
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,51 @@ def test_import_order_check_sees_from_imports():
         "nnlib.layers",
         "nnlib.losses",
     }
+
+
+def defensive_lines(code):
+    """(code lines, defensive lines) of a listing: lines that raise, call a check helper
+    (check_*, @array_function) or test isinstance; docstrings, comments and blanks are not
+    code lines. A line that is part of a multi-line raise counts, each of its lines."""
+    code = textwrap.dedent(code)
+    tree = ast.parse(code)
+    docstrings, defensive = set(), set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            docstrings |= set(range(body[0].lineno, body[0].end_lineno + 1))
+        if isinstance(node, ast.Raise):
+            defensive |= set(range(node.lineno, node.end_lineno + 1))
+        elif isinstance(node, ast.If) and all(isinstance(n, ast.Raise) for n in node.body):
+            defensive |= set(range(node.test.lineno, node.test.end_lineno + 1))
+        elif isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+            if name == "isinstance" or name.startswith(("check_", "_check")) \
+                    or name == "array_function":
+                defensive |= set(range(node.lineno, node.end_lineno + 1))
+    lines = {
+        number
+        for number, line in enumerate(code.split("\n"), start=1)
+        if line.strip() and not line.strip().startswith("#") and number not in docstrings
+    }
+    return len(lines), len(lines & defensive)
+
+
+def test_listings_show_the_idea_not_the_defence():
+    # Issue 12: at most 10% of the lines of all listings (cells marked # nnlib/<file>.py)
+    # are input checks; the checks live at the boundary, shown and explained once.
+    per_chapter = {}
+    for path in CHAPTERS:
+        counts = [defensive_lines(code) for _, code in literate_cells(path)]
+        per_chapter[path.name] = tuple(map(sum, zip(*counts, strict=True))) if counts else (0, 0)
+    total, defensive = map(sum, zip(*per_chapter.values(), strict=True))
+    assert defensive <= 0.10 * total, f"{defensive} of {total} listing lines defensive: {per_chapter}"
+
+
+def test_the_defence_count_sees_checks():
+    code = ("def f(x, y):\n    \"\"\"Doc.\"\"\"\n    x = check_array(x, 'x')\n"
+            "    if not isinstance(y, int):\n        raise TypeError(\n            'y')\n"
+            "    return x + y\n")
+    assert defensive_lines(code) == (6, 5)

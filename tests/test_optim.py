@@ -85,3 +85,26 @@ def test_sgd_rejects_no_parameters_and_non_parameters():
         SGD([], lr=0.1)
     with pytest.raises(TypeError, match=r"parameters\[1\] must be a Parameter, got ndarray"):
         SGD([Parameter([1.0]), np.ones(2)], lr=0.1)
+
+
+def test_a_step_is_all_or_nothing():
+    # Before the second edition, SGD.step updated the first parameters and then raised on
+    # the NaN in the last one: half a step. Now no parameter changes.
+    first, last = Parameter(np.ones(3)), Parameter(np.ones(2))
+    first.grad[...] = 1.0
+    last.grad[...] = [1.0, np.nan]
+    opt = SGD([first, last], lr=0.1)
+    with pytest.raises(ValueError, match=r"parameters\[1\] must be finite.*No parameter"):
+        opt.step()
+    assert np.array_equal(first.data, np.ones(3)) and np.array_equal(last.data, np.ones(2))
+
+
+def test_a_numpy_learning_rate_becomes_a_python_number():
+    # A np.float64 lr would turn a float32 network's updates into float64 arrays.
+    opt = SGD([Parameter(np.ones(2), dtype=np.float32)], lr=np.float64(0.1))
+    assert type(opt.lr) is float
+    opt.parameters[0].grad[...] = 1.0
+    update = opt.lr * opt.parameters[0].grad
+    assert update.dtype == np.float32
+    opt.step()
+    assert opt.parameters[0].data.dtype == np.float32

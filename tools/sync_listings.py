@@ -65,8 +65,10 @@ def synced(code, file, base):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default="HEAD", help="the revision the cells show")
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="the chapters to update (default: all of chapters/)")
     args = parser.parse_args()
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    for path in args.notebooks or sorted((ROOT / "chapters").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         changed = 0
         for cell in notebook.cells:
