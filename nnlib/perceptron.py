@@ -1,18 +1,29 @@
-"""Rosenblatt's perceptron (chapter 1), with scikit-learn's estimator API.
+"""Rosenblatt's perceptron (chapter 1), a scikit-learn classifier.
 
 Notation of the book: a sample x has d features, the unit computes the
 pre-activation z = w . x + b and predicts the sign of z. Labels are any two
 classes; inside, the first class (in sorted order) is -1 and the second +1.
+
+It follows scikit-learn's conventions, so scikit-learn's tools take it (clone,
+cross_val_score, GridSearchCV, Pipeline, OneVsRestClassifier) and its
+check_estimator passes: __init__ only stores the hyperparameters, fit checks them
+against _parameter_constraints and checks the data with scikit-learn's
+validate_data, predict before fit raises NotFittedError, score (accuracy) comes
+from ClassifierMixin, and the tags say that it learns two classes only.
 """
 
-import numpy as np
+from numbers import Integral, Real
 
-from nnlib.validation import check_array, check_positive, check_same_length
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["Perceptron"]
 
 
-class Perceptron:
+class Perceptron(ClassifierMixin, BaseEstimator):
     """A single threshold unit trained with Rosenblatt's mistake-driven rule.
 
     lr: learning rate eta > 0 (the step added on each mistake).
@@ -30,15 +41,33 @@ class Perceptron:
         every update, to watch the boundary move.
     """
 
+    _parameter_constraints = {  # what fit accepts for each hyperparameter
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "rng": [None, Interval(Integral, 0, None, closed="left"), np.random.Generator],
+    }
+
     def __init__(self, lr=1.0, max_epochs=100, shuffle=False, rng=None):
-        self.lr = check_positive(lr, "lr")
-        self.max_epochs = check_positive(max_epochs, "max_epochs", integer=True)
+        self.lr = lr
+        self.max_epochs = max_epochs
         self.shuffle = shuffle
         self.rng = rng
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # one unit separates two classes
+        return tags
+
     def fit(self, X, y):
-        X = check_array(X, "X", ndim=2)
-        y = self._check_targets(y, len(X))
+        self._validate_params()  # lr, max_epochs, shuffle, rng: see _parameter_constraints
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        self.classes_, y = np.unique(y, return_inverse=True)
+        if len(self.classes_) != 2:
+            raise ValueError("Only binary classification is supported: y must hold 2 classes,"
+                             f" got {len(self.classes_)} class(es): {self.classes_[:5].tolist()}")
+        y = 2.0 * y - 1.0  # the first class becomes -1, the second +1
         rng = np.random.default_rng(self.rng)
         w, b = np.zeros(X.shape[1]), 0.0
         history, self.mistakes_ = [np.append(w, b)], []
@@ -55,7 +84,7 @@ class Perceptron:
             self.mistakes_.append(mistakes)
             if mistakes == 0:
                 break
-        self.coef_, self.intercept_ = w, b
+        self.coef_, self.intercept_ = w, float(b)
         self.n_iter_ = len(self.mistakes_)
         self.converged_ = self.mistakes_[-1] == 0
         self.history_ = np.array(history)
@@ -63,38 +92,10 @@ class Perceptron:
 
     def decision_function(self, X):
         """z = X w + b, shape (n_samples,): positive on the positive class's side."""
-        self._check_fitted()
-        X = check_array(X, "X", ndim=2, n_columns=len(self.coef_))
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
         return X @ self.coef_ + self.intercept_
 
     def predict(self, X):
         """Predicted labels, shape (n_samples,): classes_[1] where z >= 0, else classes_[0]."""
         return np.where(self.decision_function(X) >= 0, self.classes_[1], self.classes_[0])
-
-    def score(self, X, y):
-        """Accuracy: the fraction of samples in X whose predicted label equals y."""
-        predictions = self.predict(X)
-        if np.ndim(y) != 1:  # a column (n, 1) would broadcast against the (n,) predictions
-            raise ValueError(f"y must be a 1-D array of shape (n_samples,), got {y!r:.60}")
-        check_same_length(X, "X", y, "y")
-        return float(np.mean(predictions == np.asarray(y)))
-
-    def _check_targets(self, y, n_samples):
-        """Store the two classes and return y recoded as -1 / +1."""
-        if y is None or isinstance(y, (str, bytes)) or np.ndim(y) != 1:
-            raise ValueError(f"y must be a 1-D array of shape (n_samples,), got {y!r:.60}")
-        y = np.asarray(y)
-        if y.dtype.kind == "f":
-            y = check_array(y, "y", ndim=1)
-        check_same_length(range(n_samples), "X", y, "y")
-        self.classes_ = np.unique(y)
-        if len(self.classes_) != 2:
-            raise ValueError(
-                "y must hold exactly two classes for a perceptron, "
-                f"got {len(self.classes_)}: {self.classes_[:5].tolist()}"
-            )
-        return np.where(y == self.classes_[1], 1.0, -1.0)
-
-    def _check_fitted(self):
-        if not hasattr(self, "coef_"):
-            raise RuntimeError("this Perceptron is not fitted yet: call fit(X, y) first")
