@@ -15,8 +15,8 @@ a scheme to every Linear layer of a network.
 
 import numpy as np
 
-from nnlib.layers import Linear, Sequential
-from nnlib.validation import check_array, check_fans, check_module
+from nnlib.layers import Linear
+from nnlib.validation import check_array, check_fans, check_init
 
 __all__ = [
     "glorot_normal",
@@ -74,12 +74,10 @@ def init_linear_layers(model, scheme, rng=None):
     rng: one Generator (or seed) shared by all layers, so the layers differ.
     Biases are set to 0.
     """
-    check_module(model, "model")
-    if not callable(scheme):
-        raise TypeError(f"scheme must be a function (fan_in, fan_out, rng), got {scheme!r}")
+    check_init(model, scheme)  # a Module, and a function
     rng = np.random.default_rng(rng)
-    for layer in model.layers if isinstance(model, Sequential) else [model]:
-        if isinstance(layer, Sequential):
+    for layer in getattr(model, "layers", [model]):  # a network's layers, or the one layer
+        if hasattr(layer, "layers"):  # a network inside the network
             init_linear_layers(layer, scheme, rng=rng)
         elif isinstance(layer, Linear):
             W = scheme(*layer.weight.shape, rng=rng)

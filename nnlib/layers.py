@@ -8,7 +8,7 @@ the layer on the whole batch at once.
 import numpy as np
 
 from nnlib.module import Module, Parameter
-from nnlib.validation import check_dtype, check_layers, check_positive
+from nnlib.validation import check_dtype, check_layers, check_sizes
 
 __all__ = ["Linear", "Sequential"]
 
@@ -26,8 +26,7 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, rng=None, dtype=np.float64):
-        self.in_features = check_positive(in_features, "in_features", integer=True)
-        self.out_features = check_positive(out_features, "out_features", integer=True)
+        self.in_features, self.out_features = check_sizes(in_features, out_features)
         self.dtype = check_dtype(dtype)
         std = 1.0 / np.sqrt(in_features)
         W = np.random.default_rng(rng).normal(0.0, std, size=(in_features, out_features))

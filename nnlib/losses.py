@@ -6,12 +6,15 @@ backpropagation starts. Both losses follow one pattern: forward(pred, target)
 returns L as a float and remembers what backward() needs.
 """
 
-import math
-
 import numpy as np
 
 from nnlib.activations import log_softmax
-from nnlib.validation import check_array, check_labels
+from nnlib.validation import (
+    check_array,
+    check_finite_loss,
+    check_logits_and_labels,
+    check_pred_and_target,
+)
 
 __all__ = ["CrossEntropyLoss", "Loss", "MSELoss"]
 
@@ -31,10 +34,7 @@ class Loss:
     def __call__(self, pred, target):
         self.calls += 1
         pred, target = self.check(pred, target)
-        loss = self.forward(pred, target)
-        if not math.isfinite(loss):
-            raise ValueError(f"the loss must be finite, got {loss} ({self.diverged()})")
-        return loss
+        return check_finite_loss(self.forward(pred, target), self)
 
     def check(self, pred, target):
         """pred as a finite float array (a subclass checks target too), and target."""
@@ -42,8 +42,7 @@ class Loss:
 
     def __getattr__(self, name):
         # Called only for a missing attribute: most often backward() before any loss(...).
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (if forward "
-                             "sets it: compute the loss, loss(pred, target), before backward)")
+        raise AttributeError(f"{type(self).__name__} has no {name!r}: no loss computed yet?")
 
     def diverged(self):
         """The likely cause of inf or NaN in pred or in the loss, for error messages."""
@@ -59,8 +58,7 @@ class MSELoss(Loss):
     """
 
     def check(self, pred, target):
-        pred = check_array(pred, "pred", hint=self.diverged())
-        return pred, check_array(target, "target", dtype=pred.dtype, shape=pred.shape)
+        return check_pred_and_target(pred, target, hint=self.diverged())  # one shape
 
     def forward(self, pred, target):
         self.diff = pred - target  # yhat - y, kept for backward
@@ -80,8 +78,7 @@ class CrossEntropyLoss(Loss):
     """
 
     def check(self, pred, target):
-        Z = check_array(pred, "pred", ndim=2, hint=self.diverged())
-        return Z, check_labels(target, "target", n_samples=len(Z), n_classes=Z.shape[1])
+        return check_logits_and_labels(pred, target, hint=self.diverged())
 
     def forward(self, pred, target):
         n = len(pred)

@@ -53,8 +53,8 @@ class Module:
 
     def __call__(self, X):
         """module(X): check X once, here where a user calls in, then return forward(X)."""
-        return self.forward(check_array(X, "X", ndim=2, n_columns=self.in_features,
-                                        dtype=self.dtype))
+        X = check_array(X, "X", ndim=2, n_columns=self.in_features, dtype=self.dtype)
+        return self.forward(X)
 
     def forward(self, X):
         raise NotImplementedError(f"{type(self).__name__} must define forward(X)")
@@ -75,7 +75,6 @@ class Module:
         return f"{type(self).__name__}()"
 
     def __getattr__(self, name):
-        # Python calls this only for an attribute that is missing; the usual cause is
-        # backward looking for what forward keeps (such as Linear's X) before any forward.
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r} (if forward "
-                             "sets it: call the module on a batch before backward)")
+        # Python calls this only for a missing attribute; the usual cause is backward
+        # looking for what forward keeps (such as Linear's X) before any forward pass.
+        raise AttributeError(f"{type(self).__name__} has no {name!r}: forward not run yet?")

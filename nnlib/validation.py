@@ -8,6 +8,7 @@ three calls deeper.
 """
 
 import functools
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,18 +18,23 @@ __all__ = [
     "check_array",
     "check_dtype",
     "check_fans",
+    "check_finite_loss",
     "check_finite_updates",
     "check_float64",
+    "check_init",
     "check_gradcheck",
     "check_labels",
     "check_layers",
+    "check_logits_and_labels",
     "check_module",
     "check_nudgeable",
     "check_non_negative",
     "check_parameters",
     "check_positive",
+    "check_pred_and_target",
     "check_same_length",
     "check_same_shape",
+    "check_sizes",
     "unchecked",
 ]
 
@@ -340,3 +346,35 @@ def check_fans(fan_in, fan_out, std=None):
     check_positive(fan_out, "fan_out", integer=True)
     if std is not None:
         check_positive(std, "std")
+
+
+def check_init(model, scheme):
+    """The arguments of init_linear_layers: an nnlib Module and a function."""
+    check_module(model, "model")
+    if not callable(scheme):
+        raise TypeError(f"scheme must be a function (fan_in, fan_out, rng), got {scheme!r}")
+
+
+def check_sizes(in_features, out_features):
+    """Return (in_features, out_features) as Python ints if both are positive integers."""
+    return (check_positive(in_features, "in_features", integer=True),
+            check_positive(out_features, "out_features", integer=True))
+
+
+def check_pred_and_target(pred, target, hint=None):
+    """Return (pred, target) as finite float arrays of one shape, target in pred's dtype."""
+    pred = check_array(pred, "pred", hint=hint)
+    return pred, check_array(target, "target", dtype=pred.dtype, shape=pred.shape)
+
+
+def check_logits_and_labels(pred, target, hint=None):
+    """Return (Z, y): logits Z of shape (n, k) and n integer labels y in 0 .. k-1."""
+    Z = check_array(pred, "pred", ndim=2, hint=hint)
+    return Z, check_labels(target, "target", n_samples=len(Z), n_classes=Z.shape[1])
+
+
+def check_finite_loss(loss, loss_fn):
+    """Return the float `loss` if it is finite; else raise ValueError with the likely cause."""
+    if not math.isfinite(loss):
+        raise ValueError(f"the loss must be finite, got {loss} ({loss_fn.diverged()})")
+    return loss

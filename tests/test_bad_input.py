@@ -41,7 +41,6 @@ from nnlib.layers import Linear, Sequential  # noqa: E402
 from nnlib.losses import CrossEntropyLoss, MSELoss  # noqa: E402
 from nnlib.module import Parameter  # noqa: E402
 from nnlib.optim import SGD  # noqa: E402
-from nnlib.perceptron import Perceptron  # noqa: E402
 
 # The module, not the function nnlib re-exports under the same name.
 gradcheck = importlib.import_module("nnlib.gradcheck")
@@ -67,80 +66,63 @@ def case(entry, what, call, error, *fragments):
 
 
 def bad_arrays(entry, name, call, good, *, ndim=None, n_columns=None, allow_empty=False):
-    """Non-arrays, wrong dtypes, empty, NaN and inf; for matrices also wrong ndim,
-    transposed and the wrong number of features. `good` has the right shape.
+    """One case per kind of bad array: wrong type, wrong dtype, NaN or inf, empty, and for
+    matrices a wrong number of dimensions and a transposed one. `good` has the right shape.
     allow_empty: an empty array is valid input here (no such case)."""
     good = np.asarray(good, dtype=np.float64)
-    with_nan, with_inf = good.copy(), good.copy()
-    with_nan.flat[-1], with_inf.flat[0] = np.nan, -np.inf
-    case(entry, f"{name} None", lambda: call(None), TypeError, name, "array of numbers", "None")
+    with_nan = good.copy()
+    with_nan.flat[-1] = np.nan
     case(entry, f"{name} a string", lambda: call("abc"), TypeError, name, "array of numbers", "str")
-    strings = np.full(good.shape, "a")
-    case(entry, f"{name} strings", lambda: call(strings), TypeError, name, "numbers", "<U1")
-    objects = np.full(good.shape, None, dtype=object)
-    case(entry, f"{name} objects", lambda: call(objects), TypeError, name, "numbers", "object")
-    complex_ = good + 1j
+    complex_ = good.astype(complex)
     case(entry, f"{name} complex", lambda: call(complex_), TypeError, name, "real", "complex128")
-    empty = np.empty((0,) + good.shape[1:])
     if not allow_empty:
+        empty = np.empty((0,) + good.shape[1:])
         case(entry, f"{name} empty", lambda: call(empty), ValueError, name, "not be empty", "(0")
     case(entry, f"{name} NaN", lambda: call(with_nan), ValueError, name, "finite", "nan")
-    case(entry, f"{name} inf", lambda: call(with_inf), ValueError, name, "finite", "-inf")
     if ndim == 2:
         flat = good.ravel()
         case(entry, f"{name} 1-D", lambda: call(flat), ValueError, name, "2-D", f"{flat.shape}")
-        cube = good[..., None]
-        case(entry, f"{name} 3-D", lambda: call(cube), ValueError, name, "2-D", f"{cube.shape}")
     if n_columns is not None:
         n, d = good.shape
         assert n != d and d == n_columns, "the transposed case needs a non-square good value"
         case(entry, f"{name} transposed", lambda: call(good.T), ValueError,
              name, f"{d} columns", f"({d}, {n}) (is it transposed?)")
-        wide = np.ones((n, d + 1))
-        case(entry, f"{name} one feature too many", lambda: call(wide), ValueError,
-             name, f"{d} columns", f"({n}, {d + 1})")
 
 
 def bad_sizes(entry, name, call):
-    """Sizes (numbers of units, samples, epochs) must be positive integers."""
-    for value, error, got in [(0, ValueError, "got 0"), (-3, ValueError, "got -3"),
-                              (2.5, TypeError, "float 2.5"), ("3", TypeError, "str '3'"),
-                              (None, TypeError, "NoneType"), (True, TypeError, "bool")]:
+    """Sizes (numbers of units, samples, epochs): positive integers. Non-positive; not an int."""
+    for value, error, got in [(0, ValueError, "got 0"), (2.5, TypeError, "float 2.5")]:
         case(entry, f"{name}={value!r}", lambda v=value: call(v), error,
              name, "positive integer", got)
 
 
 def bad_rates(entry, name, call):
-    """Learning rates, standard deviations, step sizes: positive finite numbers."""
-    for value, error, got in [(0.0, ValueError, "got 0.0"), (-0.1, ValueError, "got -0.1"),
-                              (np.nan, ValueError, "nan"), (np.inf, ValueError, "inf"),
-                              ("0.1", TypeError, "str '0.1'"), (None, TypeError, "NoneType")]:
+    """Learning rates, standard deviations, step sizes: positive finite numbers.
+    Non-positive; not finite; not a number."""
+    for value, error, got in [(0.0, ValueError, "got 0.0"), (np.nan, ValueError, "nan"),
+                              ("0.1", TypeError, "str '0.1'")]:
         case(entry, f"{name}={value!r}", lambda v=value: call(v), error,
              name, "positive", got)
 
 
 def bad_non_negative(entry, name, call):
-    """Slopes, noise levels, margins: finite numbers >= 0."""
-    for value, error, got in [(-0.1, ValueError, "-0.1"), (np.nan, ValueError, "nan"),
-                              ("0.1", TypeError, "str '0.1'"), (None, TypeError, "NoneType")]:
+    """Slopes, noise levels, margins: finite numbers >= 0. Negative; not a number."""
+    for value, error, got in [(-0.1, ValueError, "-0.1"), ("0.1", TypeError, "str '0.1'")]:
         case(entry, f"{name}={value!r}", lambda v=value: call(v), error, name, ">= 0", got)
 
 
 def bad_labels(entry, name, call, n, k, optional=False):
-    """Integer class labels in 0..k-1, one per sample (n of them); optional: None is valid."""
+    """Integer class labels in 0..k-1, one per sample (n of them); optional: None is valid.
+    Wrong dtype, out of range, mismatched length, wrong shape, empty."""
     good = np.arange(n) % k
     for what, value, error, expected, got in [
         ("floats", good.astype(float), TypeError, "integer labels", "float64"),
         ("too large", np.r_[good[:-1], k], ValueError, f"0..{k - 1}", f"to {k}"),
-        ("negative", np.r_[-1, good[1:]], ValueError, f"0..{k - 1}", "from -1"),
         ("one too few", good[:-1], ValueError, f"{n} labels", f"got {n - 1}"),
         ("a column", good[:, None], ValueError, "1-D", f"({n}, 1)"),
         ("empty", np.array([], dtype=int), ValueError, "not be empty", "(0,)"),
-        ("None", None, TypeError, "integer labels", "None"),
-        ("a string", "abc", TypeError, "integer labels", "str"),
     ]:
-        if not (optional and value is None):
-            case(entry, f"{name} {what}", lambda v=value: call(v), error, name, expected, got)
+        case(entry, f"{name} {what}", lambda v=value: call(v), error, name, expected, got)
 
 
 # --- nnlib.validation --------------------------------------------------------------------
@@ -168,43 +150,9 @@ case("nnlib.validation.check_same_length", "y a number",
      lambda: validation.check_same_length(GOOD_X, "X", 3, "y"), TypeError,
      "y", "one entry per sample", "int 3")
 
-# --- nnlib.perceptron -----------------------------------------------------------------------
-
-X_AND, Y_AND = data.logic_gate("AND")  # (4, 2), labels 0 and 1
-X_AND_6 = np.vstack([X_AND, X_AND[:2]])  # (6, 2): not square when transposed
-Y_AND_6 = np.r_[Y_AND, Y_AND[:2]]
-FITTED = Perceptron().fit(X_AND, Y_AND)
-
-bad_rates("nnlib.perceptron.Perceptron", "lr", lambda v: Perceptron(lr=v))
-bad_sizes("nnlib.perceptron.Perceptron", "max_epochs", lambda v: Perceptron(max_epochs=v))
-bad_arrays("nnlib.perceptron.Perceptron.fit", "X", lambda v: Perceptron().fit(v, Y_AND_6),
-           X_AND_6, ndim=2)
-for what, y, error, expected, got in [
-    ("None", None, ValueError, "1-D array", "None"),
-    ("a string", "ab", ValueError, "1-D array", "'ab'"),
-    ("a column", Y_AND_6[:, None], ValueError, "1-D array", "array([["),
-    ("one too few", Y_AND_6[:5], ValueError, "same number of samples", "got 6 and 5"),
-    ("one class", np.zeros(6, dtype=int), ValueError, "exactly two classes", "got 1"),
-    ("three classes", np.arange(6) % 3, ValueError, "exactly two classes", "got 3"),
-    ("NaN", np.r_[np.zeros(5), np.nan], ValueError, "finite", "nan"),
-]:
-    case("nnlib.perceptron.Perceptron.fit", f"y {what}",
-         lambda y=y: Perceptron().fit(X_AND_6, y), error, "y", expected, got)
-case("nnlib.perceptron.Perceptron.fit", "X transposed",
-     lambda: Perceptron().fit(X_AND_6.T, Y_AND_6), ValueError,
-     "X and y", "same number of samples", "got 2 and 6")
-for method in ("predict", "decision_function"):
-    bad_arrays(f"nnlib.perceptron.Perceptron.{method}", "X",
-               lambda v, m=method: getattr(FITTED, m)(v), X_AND_6, ndim=2, n_columns=2)
-bad_arrays("nnlib.perceptron.Perceptron.score", "X", lambda v: FITTED.score(v, Y_AND_6), X_AND_6,
-           ndim=2, n_columns=2)
-for what, y, error, expected, got in [
-    ("a column", Y_AND_6[:, None], ValueError, "1-D array", "array([["),  # would broadcast
-    ("None", None, ValueError, "1-D array", "None"),
-    ("one too few", Y_AND_6[:5], ValueError, "same number of samples", "got 6 and 5"),
-]:
-    case("nnlib.perceptron.Perceptron.score", f"y {what}", lambda y=y: FITTED.score(X_AND_6, y),
-         error, "y", expected, got)
+# --- nnlib.perceptron: its bad input is scikit-learn's check_estimator's and
+# tests/test_perceptron.py's (scikit-learn's own validation and messages).
+X_AND, Y_AND = data.logic_gate("AND")  # for the checkers' cases below
 
 # --- nnlib.module and nnlib.layers ------------------------------------------------------------
 
@@ -216,18 +164,11 @@ bad_sizes("nnlib.layers.Linear", "in_features", lambda v: Linear(v, 2))
 bad_sizes("nnlib.layers.Linear", "out_features", lambda v: Linear(3, v))
 case("nnlib.layers.Linear", "dtype int64", lambda: Linear(3, 2, dtype=np.int64), ValueError,
      "dtype", "float32 or float64", "int64")
-bad_arrays("nnlib.layers.Linear.forward", "X", lambda v: Linear(3, 2, rng=0)(v), GOOD_X,
+bad_arrays("nnlib.layers.Linear.__call__", "X", lambda v: Linear(3, 2, rng=0)(v), GOOD_X,
            ndim=2, n_columns=3)
-
-
-def linear_after_forward():
-    layer = Linear(3, 2, rng=0)
-    layer(GOOD_X)
-    return layer
-
-
-bad_arrays("nnlib.layers.Linear.backward", "grad_out",
-           lambda v: linear_after_forward().backward(v), np.ones((4, 2)), ndim=2, n_columns=2)
+case("nnlib.layers.Linear.backward", "before forward",
+     lambda: Linear(3, 2, rng=0).backward(np.ones((4, 2))), AttributeError,
+     "'X'", "forward", "not run yet")
 
 case("nnlib.layers.Sequential", "no layers", lambda: Sequential(), ValueError,
      "layer", "at least one", "got none")
@@ -235,22 +176,15 @@ case("nnlib.layers.Sequential", "a number", lambda: Sequential(Linear(3, 2), 3),
      "layer 1", "nnlib Module", "int")
 case("nnlib.layers.Sequential", "a class", lambda: Sequential(Linear), TypeError,
      "layer 0", "Module instance", "the class Linear")
-case("nnlib.layers.Sequential", "a function", lambda: Sequential(np.tanh), TypeError,
-     "layer 0", "nnlib Module", "ufunc")
+case("nnlib.layers.Sequential", "layers that do not fit",
+     lambda: Sequential(Linear(3, 4), A.Tanh(), Linear(5, 2)), ValueError,
+     "layer 2 (Linear)", "must get 5 features", "got 4 from layer 0 (Linear)")
 NET = Sequential(Linear(3, 5, rng=0), A.Tanh(), Linear(5, 2, rng=1))
-bad_arrays("nnlib.layers.Sequential.forward", "X", lambda v: NET(v), GOOD_X, ndim=2, n_columns=3)
-case("nnlib.layers.Sequential.forward", "layers that do not fit",
-     lambda: Sequential(Linear(3, 4), Linear(5, 2))(GOOD_X), ValueError,
-     "layer 1 (Linear)", "X must have 5 columns", "(4, 4)")
-
-
-def net_after_forward():
-    NET(GOOD_X)
-    return NET
-
-
-bad_arrays("nnlib.layers.Sequential.backward", "grad_out",
-           lambda v: net_after_forward().backward(v), np.ones((4, 2)), ndim=2, n_columns=2)
+bad_arrays("nnlib.layers.Sequential.__call__", "X", lambda v: NET(v), GOOD_X, ndim=2,
+           n_columns=3)
+case("nnlib.layers.Sequential.backward", "before forward",
+     lambda: Sequential(Linear(3, 2)).backward(np.ones((4, 2))), AttributeError,
+     "'X'", "forward", "not run yet")
 
 # --- nnlib.activations ---------------------------------------------------------------------
 
@@ -270,23 +204,11 @@ for function in ("softmax", "log_softmax"):
 
 LAYERS = ["Identity", "Step", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Softplus", "ELU", "GELU"]
 for name in LAYERS:
-    bad_arrays(f"nnlib.activations.{name}.forward", "Z", lambda v, n=name: getattr(A, n)()(v),
-               GOOD_X)
-
-    def after_forward(n=name):
-        layer = getattr(A, n)()
-        layer(GOOD_X)
-        return layer
-
-    entry = f"nnlib.activations.{name}.backward"
-    case(entry, "grad_out transposed", lambda f=after_forward: f().backward(GOOD_X.T), ValueError,
-         "grad_out", "shape of the last forward input (4, 3)", "(3, 4)")
-    case(entry, "grad_out flat", lambda f=after_forward: f().backward(GOOD_X.ravel()), ValueError,
-         "grad_out", "shape of the last forward input (4, 3)", "(12,)")
-    case(entry, "grad_out NaN", lambda f=after_forward: f().backward(GOOD_X * np.nan), ValueError,
-         "grad_out", "finite", "nan")
-    case(entry, "grad_out None", lambda f=after_forward: f().backward(None), TypeError,
-         "grad_out", "array of numbers", "None")
+    bad_arrays(f"nnlib.activations.{name}.__call__", "X", lambda v, n=name: getattr(A, n)()(v),
+               GOOD_X, ndim=2)
+    case(f"nnlib.activations.{name}.backward", "before forward",
+         lambda n=name: getattr(A, n)().backward(GOOD_X), AttributeError,
+         "'Z'", "forward", "not run yet")
 bad_non_negative("nnlib.activations.LeakyReLU", "negative_slope", lambda v: A.LeakyReLU(v))
 bad_rates("nnlib.activations.ELU", "alpha", lambda v: A.ELU(v))
 
@@ -315,25 +237,26 @@ for what, scheme, error, expected, got in [
 
 # --- nnlib.losses ----------------------------------------------------------------------------
 
-bad_arrays("nnlib.losses.MSELoss.forward", "pred", lambda v: MSELoss()(v, GOOD_X), GOOD_X)
-bad_arrays("nnlib.losses.MSELoss.forward", "target", lambda v: MSELoss()(GOOD_X, v), GOOD_X)
-case("nnlib.losses.MSELoss.forward", "a column against a vector",
+bad_arrays("nnlib.losses.MSELoss.__call__", "pred", lambda v: MSELoss()(v, GOOD_X), GOOD_X)
+bad_arrays("nnlib.losses.MSELoss.__call__", "target", lambda v: MSELoss()(GOOD_X, v), GOOD_X)
+case("nnlib.losses.MSELoss.__call__", "a vector against a column",
      lambda: MSELoss()(np.ones((4, 1)), np.ones(4)), ValueError,
-     "pred and target", "same shape", "(4, 1) and (4,)")
-case("nnlib.losses.MSELoss.forward", "target transposed", lambda: MSELoss()(GOOD_X, GOOD_X.T),
-     ValueError, "pred and target", "same shape", "(4, 3) and (3, 4)")
-bad_arrays("nnlib.losses.CrossEntropyLoss.forward", "pred",
+     "target", "shape (4, 1)", "shape (4,)")
+case("nnlib.losses.MSELoss.backward", "before a loss", lambda: MSELoss().backward(),
+     AttributeError, "'diff'", "no loss", "computed yet")
+bad_arrays("nnlib.losses.CrossEntropyLoss.__call__", "pred",
            lambda v: CrossEntropyLoss()(v, GOOD_Y), GOOD_X, ndim=2)
-bad_labels("nnlib.losses.CrossEntropyLoss.forward", "target",
+bad_labels("nnlib.losses.CrossEntropyLoss.__call__", "target",
            lambda v: CrossEntropyLoss()(GOOD_X, v), 4, 3)
+case("nnlib.losses.CrossEntropyLoss.backward", "before a loss",
+     lambda: CrossEntropyLoss().backward(), AttributeError, "'p'", "no loss",
+     "computed yet")
 
 # --- nnlib.optim ------------------------------------------------------------------------------
 
 bad_rates("nnlib.optim.SGD", "lr", lambda v: SGD(NET.parameters(), lr=v))
 for what, parameters, error, expected, got in [
     ("the model itself", NET, TypeError, "model.parameters()", "Sequential"),
-    ("None", None, TypeError, "list of Parameters", "NoneType"),
-    ("a number", 3, TypeError, "list of Parameters", "int"),
     ("empty", [], ValueError, "must not be empty", "nothing to train"),
     ("arrays", [np.ones(3)], TypeError, "must be a Parameter", "ndarray"),
 ]:
@@ -344,19 +267,17 @@ for what, parameters, error, expected, got in [
 
 case("nnlib.gradcheck.numerical_gradient", "f not a function",
      lambda: gradcheck.numerical_gradient(3.0, np.ones(2)), TypeError, "f", "a function", "float")
-case("nnlib.gradcheck.numerical_gradient", "f returning NaN",
-     lambda: gradcheck.numerical_gradient(lambda: np.nan, np.ones(2)), ValueError,
-     "f", "finite", "nan")
 for what, x, error, expected, got in [
     ("a list", [1.0, 2.0], TypeError, "numpy array of floats", "list"),
     ("integers", np.array([1, 2]), TypeError, "numpy array of floats", "int64"),
-    ("None", None, TypeError, "numpy array of floats", "NoneType"),
     ("NaN", np.array([1.0, np.nan]), ValueError, "finite", "nan"),
 ]:
     case("nnlib.gradcheck.numerical_gradient", f"x {what}",
          lambda x=x: gradcheck.numerical_gradient(lambda: 0.0, x), error, "x", expected, got)
 bad_rates("nnlib.gradcheck.numerical_gradient", "eps",
           lambda v: gradcheck.numerical_gradient(lambda: 0.0, np.ones(2), eps=v))
+bad_arrays("nnlib.gradcheck.relative_error", "a", lambda v: gradcheck.relative_error(v, GOOD_X),
+           GOOD_X, allow_empty=True)
 case("nnlib.gradcheck.relative_error", "shapes (2,) and (3,)",
      lambda: gradcheck.relative_error(np.ones(2), np.ones(3)), ValueError,
      "a and b", "same shape", "(2,) and (3,)")
@@ -370,6 +291,8 @@ for name in ("gradcheck", "gradient_errors"):
          "loss", "nnlib Loss", "str")
     bad_arrays(entry, "X", lambda v, f=function: f(Linear(3, 2, rng=0), v), GOOD_X,
                ndim=2, n_columns=3)
+    case(entry, "float32", lambda f=function: f(Linear(3, 2, rng=0, dtype=np.float32), GOOD_X),
+         TypeError, "parameter 0", "must be float64", "float32")
     bad_rates(entry, "eps", lambda v, f=function: f(Linear(3, 2, rng=0), GOOD_X, eps=v))
     bad_labels(entry, "target", lambda v, f=function: f(Linear(3, 3, rng=0), GOOD_X,
                                                       loss=CrossEntropyLoss(), target=v), 4, 3)
@@ -385,16 +308,14 @@ bad_rates("nnlib.gradcheck.gradcheck_loss", "eps",
 
 # --- nnlib.data ------------------------------------------------------------------------------
 
-for what, name, got in [("unknown", "XNOR", "'XNOR'"), ("lower case", "and", "'and'"),
-                        ("a list", ["AND"], "['AND']"), ("None", None, "None")]:
+for what, name, got in [("unknown", "XNOR", "'XNOR'"), ("a list", ["AND"], "['AND']")]:
     case("nnlib.data.logic_gate", f"name {what}", lambda n=name: data.logic_gate(n), ValueError,
          "name", "one of ['AND'", got)
 for argument in ("classes", "features"):
     good = {"classes": ("setosa", "versicolor"), "features": data.IRIS_FEATURES[:2]}[argument]
     for what, value, got in [("one", good[:1], repr(good[:1])),
                              ("twice the same", (good[0], good[0]), repr((good[0], good[0]))),
-                             ("unknown", (good[0], "petal colour"), "'petal colour'"),
-                             ("a string", good[0], repr(good[0])), ("None", None, "None")]:
+                             ("unknown", (good[0], "petal colour"), "'petal colour'")]:
         case("nnlib.data.load_iris_2d", f"{argument} {what}",
              lambda a=argument, v=value: data.load_iris_2d(**{a: v}), ValueError,
              argument, "two different ones of", got)
@@ -470,28 +391,40 @@ case("nnlib.exercises.report", "problems a string",
 
 # Entry points that take arguments but have no bad-input cases, each with its reason.
 EXEMPT = {
-    "nnlib.module.Module.forward": "abstract: raises NotImplementedError by design",
+    "nnlib.module.Module.__call__": "abstract base: every concrete module's call is covered",
     "nnlib.module.Module.backward": "abstract: raises NotImplementedError by design",
-    "nnlib.activations.Activation.forward": "abstract base (function is None); every concrete "
-    "activation layer is covered",
+    "nnlib.activations.Activation.__call__": "abstract base; every concrete layer is covered",
     "nnlib.activations.Activation.backward": "abstract base; every concrete layer is covered",
-    "nnlib.exercises.not_answered": "any object is an acceptable answer; it detects None",
+    "nnlib.losses.Loss.__call__": "abstract base: each loss's call is covered",
+    "nnlib.losses.Loss.backward": "abstract base: each loss's backward is covered",
+    "nnlib.validation.unchecked": "takes any function; it only unwraps @array_function",
 }
-# Methods that are other entries under another name.
-ALIASES = {
-    "__call__": "forward runs through __call__ in every case above (layer(X), loss(pred, y))",
-    "function": "an activation layer's function is the plain function, covered by its name",
-    "derivative": "an activation layer's derivative is the plain derivative, covered",
+# The validation helpers that one entry point each calls are tested through that entry
+# point's cases above (the boundary), not a second time on their own.
+EXEMPT |= {
+    f"nnlib.validation.{name}": "tested through the entry points that call it"
+    for name in ("array_function", "check_dtype", "check_fans", "check_finite_loss",
+                 "check_finite_updates", "check_float64", "check_gradcheck", "check_init",
+                 "check_layers", "check_logits_and_labels", "check_module", "check_nudgeable",
+                 "check_parameters", "check_pred_and_target", "check_same_shape", "check_sizes")
 }
+EXEMPT["nnlib.exercises.not_answered"] = "any object is an acceptable answer; it detects None"
+# Methods that the boundary reaches: a module's forward runs inside module(X), which checks
+# X first; a loss's check and forward inside loss(pred, target); an activation layer's
+# function and derivative are the plain functions, covered by their names. (backward is not
+# among them: its case is "before forward".)
+INTERNAL = {"forward", "check", "function", "derivative", "diverged"}
 CHECKERS = ("activations", "backprop", "multilayer", "perceptron")
+# Perceptron follows scikit-learn's conventions; scikit-learn's check_estimator and
+# tests/test_perceptron.py test its bad input.
+NOT_HERE = {"nnlib.perceptron"}
 
 
 def nnlib_modules():
     names = [f"nnlib.{m.name}" for m in pkgutil.iter_modules(nnlib.__path__)]
-    names += ["nnlib.exercises"]  # its helpers; the checkers have their own contract below
-    return [importlib.import_module(name) for name in names if name != "nnlib.exercises"] + [
-        nnlib.exercises
-    ]
+    names = [n for n in names if n not in NOT_HERE and n != "nnlib.exercises"]
+    # nnlib.exercises: its helpers; the checkers have their own contract below
+    return [importlib.import_module(name) for name in names] + [nnlib.exercises]
 
 
 def takes_arguments(function):
@@ -500,7 +433,11 @@ def takes_arguments(function):
 
 
 def public_entry_points():
-    """Every public function, class (its constructor) and method that takes arguments."""
+    """Every public function, class (its constructor) and method that takes arguments; for
+    modules and losses, the call (the boundary) and backward instead of the internal hops."""
+    from nnlib.losses import Loss
+    from nnlib.module import Module
+
     entries = set()
     for module in nnlib_modules():
         for name in module.__all__:
@@ -509,8 +446,10 @@ def public_entry_points():
             if inspect.isclass(obj):
                 if obj.__init__ is not object.__init__ and takes_arguments(obj.__init__):
                     entries.add(where)
+                if issubclass(obj, (Module, Loss)):
+                    entries |= {f"{where}.__call__", f"{where}.backward"}
                 for attribute, member in inspect.getmembers(obj, callable):
-                    if attribute.startswith("_") or attribute in ALIASES:
+                    if attribute.startswith("_") or attribute in INTERNAL:
                         continue
                     if getattr(member, "__module__", "").startswith("nnlib") and takes_arguments(
                         member
@@ -529,9 +468,15 @@ def test_the_catalogue_covers_every_public_entry_point():
     unknown = sorted(covered - required)
     assert not unknown, f"cases for names that are not public entry points: {unknown}"
     assert set(EXEMPT) <= required, "an exemption for a name that does not exist"
-    # A class's constructor and its methods count separately: e.g. Perceptron, Perceptron.fit.
-    assert {"nnlib.perceptron.Perceptron", "nnlib.perceptron.Perceptron.fit",
+    # A class's constructor and its methods count separately: e.g. Linear, Linear.__call__.
+    assert {"nnlib.layers.Linear", "nnlib.layers.Linear.__call__",
             "nnlib.layers.Linear.backward", "nnlib.optim.SGD"} <= covered
+
+
+def test_no_two_cases_test_the_same_kind_twice():
+    # Issue 12: every entry point and every kind of bad input once, no near-duplicates.
+    seen = [(c.entry, c.what) for c in CASES]
+    assert len(seen) == len(set(seen))
 
 
 def test_the_package_re_exports_only_covered_names():
@@ -565,7 +510,7 @@ def test_the_checks_of_the_catalogue_can_fail():
 
 
 def assert_clear_refusal(c):
-    with pytest.raises((ValueError, TypeError)) as info:
+    with pytest.raises((ValueError, TypeError, AttributeError)) as info:
         c.call()
     # The builtin classes, not a numpy or scikit-learn subclass: nnlib's own message.
     assert type(info.value) is c.error, f"{type(info.value).__name__}: {info.value}"
@@ -586,34 +531,13 @@ def test_bad_input_is_refused_with_a_clear_message(c):
     assert_clear_refusal(c)
 
 
-# --- backward passes and parameters ---------------------------------------------------------
-
-
-def test_linear_backward_refuses_a_gradient_for_another_batch():
-    c = Case("nnlib.layers.Linear.backward", "grad_out for 3 samples, forward saw 4",
-             lambda: linear_after_forward().backward(np.ones((3, 2))), ValueError,
-             ("grad_out", "4 rows", "(3, 2)"))
-    assert_clear_refusal(c)
-
-
-def test_linear_backward_before_forward_says_so():
-    with pytest.raises(RuntimeError, match="Linear.backward called before forward"):
-        Linear(3, 2).backward(np.ones((4, 2)))
+# --- parameters ------------------------------------------------------------------------------
 
 
 def test_parameter_refuses_an_unknown_dtype_name():
     assert_clear_refusal(Case("nnlib.module.Parameter", "dtype 'abc'",
                               lambda: Parameter([1.0], dtype="abc"), ValueError,
                               ("dtype", "float32 or float64", "'abc'")))
-
-
-def test_backward_before_forward_says_so_for_activations_and_losses():
-    for layer in (getattr(A, name)() for name in LAYERS):
-        with pytest.raises(RuntimeError, match="before forward"):
-            layer.backward(np.ones((2, 2)))
-    for loss in (MSELoss(), CrossEntropyLoss()):
-        with pytest.raises(RuntimeError, match="before forward"):
-            loss.backward()
 
 
 # --- the exercise checkers: never raise on an answer, say what is wrong, return False -------

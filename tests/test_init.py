@@ -127,7 +127,7 @@ def test_init_linear_layers_errors():
         init.init_linear_layers([Linear(2, 2)], init.he_normal)
     with pytest.raises(TypeError, match="scheme must be a function"):
         init.init_linear_layers(Linear(2, 2), "he")
-    with pytest.raises(ValueError, match=r"scheme's W must have shape \(2, 3\), got shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"scheme's W must have shape \(2, 3\), got shape"):
         init.init_linear_layers(Linear(2, 3), lambda i, o, rng: np.zeros((3, 2)))
 
 
