@@ -22,7 +22,7 @@ NB       ?= $(CHAPTERS)
 BUILD_STRICT := build --all -W -n --keep-going .
 NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book book-strict test lint nbval pytest execute student bench timings clean
+.PHONY: help venv book book-strict test check lint nbval pytest execute student bench timings clean
 
 help:  ## show this help
 	@echo "Usage: make <target>"
@@ -31,6 +31,8 @@ help:  ## show this help
 	@echo "  test      everything CI runs: ruff, the strict book build (-W -n), pytest"
 	@echo "            (nnlib, notebook contracts, built site, the site in a headless"
 	@echo "            browser; screenshots in _build/screenshots/) and strict nbval"
+	@echo "  check     the quick loop (under a minute): ruff, then pytest on tests/ without the"
+	@echo "            tests marked slow (kernels, chapters, the built site); not what CI runs"
 	@echo "  lint      ruff on nnlib, tests, tools, book/_ext and the chapter notebooks"
 	@echo "  nbval     strict nbval on every notebook in chapters/"
 	@echo "  execute   re-execute every chapter in place from a fresh kernel;"
@@ -74,6 +76,10 @@ test: $(STAMP)  ## lint + strict book build + pytest (tests/ and nbval on chapte
 	test -z "$$failed"
 
 # --- helpers -----------------------------------------------------------------------------
+check: $(STAMP)  ## the quick loop: ruff + pytest without the slow tests
+	$(BIN)/ruff check nnlib tests tools book chapters
+	$(BIN)/python -m pytest tests -m "not slow" -q
+
 lint: $(STAMP)  ## ruff on code and notebooks
 	$(BIN)/ruff check nnlib tests tools book chapters
 

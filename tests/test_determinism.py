@@ -14,6 +14,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 
 from nnlib.activations import ReLU, Tanh
 from nnlib.data import load_digits_split, make_moons
@@ -111,6 +112,7 @@ def fingerprints_in_a_new_process(seed, hash_seed):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_two_processes_give_bit_identical_results():
     first = fingerprints_in_a_new_process(seed=0, hash_seed=1)
     second = fingerprints_in_a_new_process(seed=0, hash_seed=2)

@@ -77,6 +77,7 @@ def test_the_guard_refuses_outside_addresses_and_lets_loopback_through(tmp_path)
         assert any(expected in line for line in logged), (expected, logged)
 
 
+@pytest.mark.slow
 def test_the_guard_bites_inside_a_jupyter_kernel_too(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("import os\nprint(os.environ.get('NNLIB_NETWORK_GUARD'))"),
@@ -104,6 +105,7 @@ def test_the_guard_bites_inside_a_jupyter_kernel_too(tmp_path):
     assert any("192.0.2.1" in line for line in attempts(log))
 
 
+@pytest.mark.slow
 def test_a_kernel_started_without_the_guard_is_not_guarded(tmp_path):
     # The check can fail: without the guard on PYTHONPATH, the kernel has no guard.
     notebook = nbformat.v4.new_notebook(cells=[
@@ -119,6 +121,7 @@ def test_a_kernel_started_without_the_guard_is_not_guarded(tmp_path):
     assert notebook.cells[0].outputs[0]["text"].strip() == "None"
 
 
+@pytest.mark.slow
 def test_nnlib_opens_no_connection(tmp_path):
     log = tmp_path / "network.log"
     result = run_guarded("""

@@ -5,7 +5,6 @@ epochs, seed), so that a change in nnlib that would break the chapter's claims f
 here too, with a readable message.
 """
 
-import time
 
 import numpy as np
 from hypothesis import given, settings
@@ -57,18 +56,16 @@ def test_two_moons_generalise():
     assert accuracy(net, X_test, y_test) >= 0.9
 
 
-def test_digits_reach_97_percent_in_seconds():
+def test_digits_reach_97_percent():
     X_train, X_test, y_train, y_test = load_digits_split()
     rng = np.random.default_rng(0)
     net = Sequential(Linear(64, 100), ReLU(), Linear(100, 10))
     init_linear_layers(net, he_normal, rng=rng)
-    start = time.perf_counter()
     train(net, X_train, y_train, lr=0.1, epochs=60, batch_size=32, rng=rng)
     train(net, X_train, y_train, lr=0.01, epochs=20, batch_size=32, rng=rng)
-    seconds = time.perf_counter() - start
+    # (No time is asserted: speed is measured by make bench and make timings.)
     assert accuracy(net, X_test, y_test) >= 0.97
     assert accuracy(net, X_train, y_train) > 0.99
-    assert seconds < 30  # about one second on a laptop
 
 
 def test_forgetting_zero_grad_accumulates_gradients():
