@@ -33,11 +33,12 @@ def test_silu_derivative(capsys):
 
 
 def test_layers_to_vanish(capsys):
-    assert check_layers_to_vanish(10)
-    assert not check_layers_to_vanish(9)
-    assert not check_layers_to_vanish(11)
+    assert check_layers_to_vanish(15)
+    assert not check_layers_to_vanish(14)
+    assert "not below 1e-9" in capsys.readouterr().out
+    assert not check_layers_to_vanish(16)
     assert "smallest" in capsys.readouterr().out
-    assert not check_layers_to_vanish(10.0)
+    assert not check_layers_to_vanish(15.0)
     assert not check_layers_to_vanish(True)
 
 

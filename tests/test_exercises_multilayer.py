@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from nnlib.exercises.multilayer import (
+    TAIL,
     check_approximation,
     check_diamond_network,
     check_parameter_count,
@@ -57,7 +58,7 @@ def test_placeholders_are_not_answered(check, capsys):
 
 def test_approximation_placeholders(capsys):
     assert check_approximation(None, None) is False
-    assert check_approximation(staircase(np.square, -1, 1, 81), None) is False
+    assert check_approximation(staircase(np.square, -1, 1, 41), None) is False
     assert "Not answered yet" in capsys.readouterr().out
 
 
@@ -106,9 +107,35 @@ def test_diamond_checker():
 
 
 def test_approximation_checker(capsys):
-    assert check_approximation(staircase(np.square, -1.0, 1.0, 81), 81)
-    assert not check_approximation(staircase(np.square, -1.0, 1.0, 81), 80)
+    # B(N) = K (beta - alpha) / N * (1/2 + tau) <= 0.05 first at N = 41 (K = 2, width 2).
+    assert check_approximation(staircase(np.square, -1.0, 1.0, 41), 41)
+    assert "41 units guarantee" in capsys.readouterr().out
+    assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 40)
     assert "sigmoid tails" in capsys.readouterr().out
-    assert not check_approximation(staircase(np.square, -1.0, 1.0, 81), 40)
-    assert not check_approximation(staircase(np.square, -1.0, 1.0, 5), 81)  # too coarse
+    assert not check_approximation(staircase(np.square, -1.0, 1.0, 81), 81)  # the loose bound
+    assert "K * delta / 2" in capsys.readouterr().out
+    assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 24)  # works, unproven
+    assert "too few for a guarantee" in capsys.readouterr().out
+    assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 100)
+    assert "not the smallest N" in capsys.readouterr().out
+    assert not check_approximation(staircase(np.square, -1.0, 1.0, 5), 41)  # too coarse
     assert "maximum error" in capsys.readouterr().out
+
+
+def test_approximation_bound_is_tight_and_holds():
+    """The checker's bound K delta (1/2 + tau) holds for x^2 and a V-shape attains it."""
+    for n in (5, 24, 41):
+        delta = 2.0 / n
+        x = np.linspace(-1.0, 1.0, 4001).reshape(-1, 1)
+        error = np.max(np.abs(staircase(np.square, -1.0, 1.0, n)(x)[:, 0] - x[:, 0] ** 2))
+        assert error <= 2 * delta * (0.5 + TAIL)
+    n = 40
+    delta = 2.0 / n
+    corner = -1.0 + 19.5 * delta  # on the step s_20
+
+    def v_shape(x):
+        return np.abs(x - corner)
+
+    x = np.array([[corner]])
+    error = abs(staircase(v_shape, -1.0, 1.0, n)(x)[0, 0] - v_shape(corner))
+    assert 0.4999 * delta < error <= delta * (0.5 + TAIL)

@@ -34,8 +34,8 @@ def check_silu_derivative(silu_derivative):
                        f"{error}"], "")
     if got.shape != z.shape:
         return report([f"for z of shape {z.shape} return shape {z.shape}, got {got.shape}"], "")
-    h = 1e-5
-    numeric = (_silu(z + h) - _silu(z - h)) / (2 * h)
+    eps = 1e-5
+    numeric = (_silu(z + eps) - _silu(z - eps)) / (2 * eps)
     err = np.abs(got - numeric) / np.maximum(np.maximum(np.abs(got), np.abs(numeric)), 1e-3)
     problems = []
     if not np.all(np.isfinite(got)):
@@ -50,21 +50,21 @@ def check_silu_derivative(silu_derivative):
 
 
 def check_layers_to_vanish(n_layers):
-    """Check the smallest L with (1/4)**L < 1e-6."""
+    """Check the smallest L with (1/4)**L < 1e-9."""
     if not_answered(n_layers):
         return False
     if isinstance(n_layers, bool) or not isinstance(n_layers, (int, np.integer)):
         return report([f"answer with a whole number of layers, got {n_layers!r}"], "")
-    expected = int(np.ceil(6 / np.log10(4)))
-    while 0.25 ** (expected - 1) < 1e-6:  # guard against rounding in the logarithm
+    expected = int(np.ceil(9 / np.log10(4)))
+    while 0.25 ** (expected - 1) < 1e-9:  # guard against rounding in the logarithm
         expected -= 1
     problems = []
     if n_layers < expected:
-        problems.append(f"(1/4)^{n_layers} = {0.25**n_layers:.2e} is not below 1e-6 yet")
+        problems.append(f"(1/4)^{n_layers} = {0.25**n_layers:.2e} is not below 1e-9 yet")
     elif n_layers > expected:
         problems.append(f"(1/4)^{n_layers - 1} = {0.25 ** (n_layers - 1):.2e} is already "
-                        "below 1e-6: look for the smallest L")
-    return report(problems, f"(1/4)^{expected} = {0.25**expected:.2e} < 1e-6 < "
+                        "below 1e-9: look for the smallest L")
+    return report(problems, f"(1/4)^{expected} = {0.25**expected:.2e} < 1e-9 < "
                             f"(1/4)^{expected - 1} = {0.25 ** (expected - 1):.2e}.")
 
 
@@ -94,7 +94,7 @@ def check_he_std_leaky(std, negative_slope, fan_in):
 
 
 def check_softmax_jacobian(J, z):
-    """Check J[i, j] = d softmax(z)_i / d z_j for a 1-D vector of logits z."""
+    """Check J[i, j] = d y_hat_i / d z_j, y_hat = softmax(z), for a 1-D vector of logits z."""
     if not_answered(J, z):
         return False
     try:
@@ -113,14 +113,14 @@ def check_softmax_jacobian(J, z):
         e = np.exp(v - v.max())
         return e / e.sum()
 
-    h = 1e-6
+    eps = 1e-6
     numeric = np.empty((k, k))
     for j in range(k):
-        e = np.zeros(k)
-        e[j] = h
-        numeric[:, j] = (softmax(z + e) - softmax(z - e)) / (2 * h)
+        step = np.zeros(k)
+        step[j] = eps
+        numeric[:, j] = (softmax(z + step) - softmax(z - step)) / (2 * eps)
     problems = []
     if not np.allclose(J, numeric, rtol=1e-5, atol=1e-8):
-        problems.append("not the Jacobian yet: differentiate s_i = exp(z_i) / sum_k exp(z_k) "
+        problems.append("not the Jacobian yet: differentiate y_hat_i = exp(z_i) / sum_m exp(z_m) "
                         "with respect to z_j, separately for j = i and j != i")
-    return report(problems, "J = diag(s) - s s^T; each of its rows sums to 0.")
+    return report(problems, "J = diag(y_hat) - y_hat y_hat^T; each of its rows sums to 0.")

@@ -19,8 +19,8 @@ __all__ = [
     "check_xor_network",
 ]
 
-# Steepness k h of the staircase network in chapter 2, and the tail factor of its
-# error bound B(N) = K (b - a) / N * (1 + TAIL).
+# Steepness rho * delta of the staircase network in chapter 2, and the tail factor tau
+# of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
 STEEPNESS = 20.0
 TAIL = 2 * np.exp(-STEEPNESS / 2) / (1 - np.exp(-STEEPNESS))
 
@@ -134,24 +134,36 @@ def check_diamond_network(net, margin=0.02):
 def check_approximation(net, n_hidden, max_error=0.05):
     """Exercise: approximate f(x) = x^2 on [-1, 1] by the staircase network of chapter 2.
 
-    n_hidden: the smallest N for which the bound B(N) = K (b - a) / N * (1 + TAIL)
-        guarantees a maximum error <= max_error (K = 2, b - a = 2).
+    n_hidden: the smallest N for which the bound B(N) = K (beta - alpha) / N * (1/2 + tau)
+        guarantees a maximum error <= max_error (K = 2, beta - alpha = 2): 41 for 0.05.
     net: a network mapping x of shape (m, 1) to (m, 1), within max_error of x^2.
     """
     if not_answered(net, n_hidden):
         return False
     problems = []
     lipschitz, width = 2.0, 2.0
-    needed = int(np.ceil(lipschitz * width * (1 + TAIL) / max_error))
+
+    def bound(n):
+        return lipschitz * width / n * (0.5 + TAIL)
+
+    needed = int(np.ceil(lipschitz * width * (0.5 + TAIL) / max_error))
+    old_bound = int(np.ceil(lipschitz * width * (1 + TAIL) / max_error))  # K delta (1 + tau)
     if isinstance(n_hidden, bool) or not isinstance(n_hidden, Integral):
         problems.append(f"n_hidden should be a whole number, got {type(n_hidden).__name__}")
-    elif n_hidden == needed - 1 and lipschitz * width / n_hidden <= max_error:
+    elif n_hidden == needed - 1 and lipschitz * width / (2 * n_hidden) <= max_error:
         problems.append(f"almost: without the sigmoid tails {n_hidden} units would do, but "
-                        f"B({n_hidden}) = {lipschitz * width * (1 + TAIL) / n_hidden:.6f} "
-                        f"> {max_error}")
+                        f"B({n_hidden}) = {bound(n_hidden):.6f} > {max_error}")
+    elif n_hidden == old_bound:
+        problems.append(f"n_hidden = {n_hidden} comes from an error of up to K * delta per piece; "
+                        "the average of two neighbouring knots is within K * delta / 2 of f, "
+                        "so B(N) = K (beta - alpha) / N * (1/2 + tau)")
+    elif 0 < n_hidden < needed:
+        problems.append(f"n_hidden = {n_hidden} is too few for a guarantee: "
+                        f"B({n_hidden}) = {bound(n_hidden):.4f} > {max_error}. x^2 may need "
+                        "fewer units, but the bound must promise it")
     elif n_hidden != needed:
         problems.append(f"n_hidden = {n_hidden} is not the smallest N with B(N) <= {max_error}: "
-                        "use K = max |f'| on [-1, 1] and b - a = 2")
+                        "use K = max |f'| on [-1, 1] and beta - alpha = 2")
     x = np.linspace(-1.0, 1.0, 4001).reshape(-1, 1)
     out = _outputs(net, x, problems)
     if out is not None:

@@ -26,42 +26,108 @@ def check_gate(name, w, b):
     return report(problems, f"w = {w.tolist()}, b = {b} computes {name}.")
 
 
-def _reference_epoch(X, y, w, b, lr):
+def _reference_epoch(X, y, w, b, lr, strict=False, batch=None):
+    """One epoch of Rosenblatt's rule; strict and batch give a learner's usual slips.
+
+    strict=True counts only y z < 0 as a mistake (a sample on the boundary passes);
+    batch="sum" or "mean" judges every sample with the starting (w, b) and then makes
+    one update with the sum (or the mean) of the mistakes' steps.
+    """
     w, b, mistakes = np.array(w, dtype=float), float(b), 0
+
+    def is_mistake(yz):
+        return yz < 0 if strict else yz <= 0
+
+    if batch is not None:
+        wrong = is_mistake(y * (X @ w + b))
+        scale = lr / len(X) if batch == "mean" else lr
+        step_w, step_b = scale * (y[wrong] @ X[wrong]), scale * float(np.sum(y[wrong]))
+        return w + step_w, b + step_b, int(np.sum(wrong))
     for x_i, y_i in zip(X, y, strict=True):
-        if y_i * (x_i @ w + b) <= 0:
+        if is_mistake(y_i * (x_i @ w + b)):
             w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
     return w, b, mistakes
+
+
+_SLIPS = {  # (strict, batch): what a result that matches it means
+    (True, None): (
+        "a sample exactly on the boundary, y_i (x_i . w + b) = 0, must count as a mistake: "
+        "test <= 0, not < 0. Starting from w = 0, b = 0 every sample has z = 0, so with < 0 "
+        "your rule never makes its first update"
+    ),
+    (False, "sum"): (
+        "your epoch judges every sample with the starting weights and then updates once "
+        "with the whole batch; Rosenblatt's rule updates right after each mistake, and the "
+        "next sample must see the new w and b: loop over the samples, one sample at a time"
+    ),
+    (False, "mean"): (
+        "your epoch makes one update with the mean over the batch's mistakes; Rosenblatt's "
+        "rule adds lr * y_i * x_i right after each mistake, one sample at a time, and the "
+        "next sample must see the new w and b"
+    ),
+}
+_SLIPS[(True, "sum")] = _SLIPS[(False, "sum")] + "; and " + _SLIPS[(True, None)]
+_SLIPS[(True, "mean")] = _SLIPS[(False, "mean")] + "; and " + _SLIPS[(True, None)]
+
+
+def _same(got, expected):
+    """Does the learner's (w, b, mistakes) equal the expected one?"""
+    with np.errstate(all="ignore"):
+        w = np.asarray(got[0], dtype=float)
+        return (
+            w.shape == expected[0].shape
+            and np.allclose(w, expected[0])
+            and np.isclose(float(got[1]), expected[1])
+            and got[2] == expected[2]
+        )
 
 
 def check_epoch(epoch):
     """Does epoch(X, y, w, b, lr) -> (w, b, mistakes) make one pass of Rosenblatt's rule?"""
     if not_answered(epoch):
         return False
+    if not callable(epoch):
+        return report([f"epoch must be a function, got {type(epoch).__name__}"], "")
     rng = np.random.default_rng(0)
-    problems = []
+    problems, slips = [], set(_SLIPS)  # the slips that every trial so far agrees with
     for trial in range(5):
         X = rng.normal(size=(12, 3))
         y = rng.choice([-1.0, 1.0], size=12)
         w, b, lr = rng.normal(size=3) * (trial > 0), float(rng.normal()) * (trial > 0), 0.5
+        start = "w = 0, b = 0" if trial == 0 else "random w and b"
         expected = _reference_epoch(X, y, w, b, lr)
         try:
             got = epoch(X, y, w.copy(), b, lr)
-            ok = (
-                np.allclose(got[0], expected[0])
-                and np.isclose(got[1], expected[1])
-                and got[2] == expected[2]
-            )
         except Exception as error:  # the learner's code: report, don't crash
-            problems.append(f"your function raised {type(error).__name__}: {error}")
-            break
+            return report([f"your function raised {type(error).__name__}: {error}"], "")
+        if not (isinstance(got, tuple | list) and len(got) == 3):
+            return report(
+                [f"epoch must return three things, (w, b, mistakes); got {got!r:.60}"], ""
+            )
+        try:
+            ok = _same(got, expected)
+            slips = {
+                slip
+                for slip in slips
+                if _same(got, _reference_epoch(X, y, w, b, lr, strict=slip[0], batch=slip[1]))
+            }
+        except (TypeError, ValueError):
+            return report(
+                [
+                    "epoch must return w (an array like the w it was given), b (a number) "
+                    f"and mistakes (a whole number); got {got!r:.80}"
+                ],
+                "",
+            )
         if not ok:
             problems.append(
-                f"trial {trial}: expected w={np.round(expected[0], 3).tolist()}, "
-                f"b={expected[1]:.3f}, mistakes={expected[2]}; "
-                f"got w={np.round(got[0], 3).tolist()}, "
-                f"b={float(got[1]):.3f}, mistakes={got[2]}"
+                f"trial {trial} (from {start}): expected "
+                f"w={np.round(expected[0], 3).tolist()}, b={expected[1]:.3f}, "
+                f"mistakes={expected[2]}; got w={np.round(np.asarray(got[0], float), 3).tolist()}, "
+                f"b={float(got[1]) + 0.0:.3f}, mistakes={got[2]}"
             )
+    if problems and slips:  # a known slip explains every trial: say what it is
+        problems = [f"{_SLIPS[min(slips, key=str)]}.", *problems[:1]]
     return report(problems, "your epoch makes exactly the perceptron's updates.")
 
 

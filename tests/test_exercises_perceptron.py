@@ -1,0 +1,125 @@
+"""The chapter 1 checkers accept right answers, reject wrong ones, explain why, and never raise."""
+
+import numpy as np
+import pytest
+
+from nnlib.data import logic_gate
+from nnlib.exercises.perceptron import (
+    check_epoch,
+    check_gate,
+    check_novikoff,
+    check_separable_count,
+)
+
+
+def rosenblatt(X, y, w, b, lr):
+    mistakes = 0
+    for x_i, y_i in zip(X, y, strict=True):
+        if y_i * (x_i @ w + b) <= 0:
+            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
+    return w, b, mistakes
+
+
+def strict(X, y, w, b, lr):  # writes < where the rule needs <=
+    mistakes = 0
+    for x_i, y_i in zip(X, y, strict=True):
+        if y_i * (x_i @ w + b) < 0:
+            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
+    return w, b, mistakes
+
+
+def whole_batch(X, y, w, b, lr):  # one update with every mistake of the epoch
+    wrong = y * (X @ w + b) <= 0
+    return w + lr * y[wrong] @ X[wrong], b + lr * y[wrong].sum(), int(wrong.sum())
+
+
+def batch_mean(X, y, w, b, lr):
+    wrong = y * (X @ w + b) <= 0
+    return (
+        w + lr * y[wrong] @ X[wrong] / len(X),
+        b + lr * y[wrong].sum() / len(X),
+        int(wrong.sum()),
+    )
+
+
+def strict_batch(X, y, w, b, lr):
+    wrong = y * (X @ w + b) < 0
+    return w + lr * y[wrong] @ X[wrong], b + lr * y[wrong].sum(), int(wrong.sum())
+
+
+def test_placeholders_are_not_answers(capsys):
+    assert not check_gate("NOR", None, 0.5)
+    assert not check_epoch(None)
+    assert not check_separable_count(None)
+    assert not check_novikoff([[0.0, 0.0]], [0], [1, 1], 0.0, None, 0.1)
+    assert capsys.readouterr().out.count("Not answered yet") == 4
+
+
+def test_gate(capsys):
+    assert check_gate("NOR", [-1.0, -1.0], 0.5)
+    assert not check_gate("NOR", [1.0, 1.0], -0.5)  # OR, not NOR
+    assert "NOR outputs" in capsys.readouterr().out
+    assert not check_gate("NOR", "w", 0.5)
+
+
+def test_epoch_accepts_the_rule(capsys):
+    assert check_epoch(rosenblatt)
+    assert "Correct!" in capsys.readouterr().out
+
+
+def test_epoch_explains_that_z_zero_is_a_mistake(capsys):
+    assert not check_epoch(strict)
+    out = capsys.readouterr().out
+    assert "must count as a mistake" in out and "<= 0, not < 0" in out
+    assert "w = 0, b = 0" in out and "never makes its first update" in out
+
+
+@pytest.mark.parametrize("answer", [whole_batch, batch_mean], ids=["sum", "mean"])
+def test_epoch_recognises_a_whole_batch_update(answer, capsys):
+    assert not check_epoch(answer)
+    out = capsys.readouterr().out
+    assert "one sample at a time" in out and "must see the new w and b" in out
+    assert "<= 0, not < 0" not in out
+
+
+def test_epoch_names_both_slips_at_once(capsys):
+    assert not check_epoch(strict_batch)
+    out = capsys.readouterr().out
+    assert "one sample at a time" in out and "<= 0, not < 0" in out
+
+
+def test_epoch_reports_other_errors_without_raising(capsys):
+    assert not check_epoch(lambda X, y, w, b, lr: (w, b, 0))  # never updates
+    assert "expected w=" in capsys.readouterr().out
+    assert not check_epoch(lambda X, y, w, b, lr: 1 / 0)
+    assert "ZeroDivisionError" in capsys.readouterr().out
+    assert not check_epoch(lambda X, y, w, b, lr: w)  # forgot b and mistakes
+    assert "three things" in capsys.readouterr().out
+    assert not check_epoch(lambda X, y, w, b, lr: ("w", "b", "m"))
+    assert "a whole number" in capsys.readouterr().out
+    assert not check_epoch(lambda X, y, w, b, lr: (w, b, np.zeros(3)))
+    assert not check_epoch("epoch")
+    assert "must be a function" in capsys.readouterr().out
+
+
+def test_separable_count(capsys):
+    assert check_separable_count(14)
+    assert not check_separable_count(16)
+    assert not check_separable_count(12)  # the two constant functions left out
+    assert not check_separable_count(14.0)
+    assert not check_separable_count(True)
+    assert "is not right" in capsys.readouterr().out
+
+
+def test_novikoff(capsys):
+    X, y = logic_gate("AND")
+    w, b = np.array([1.0, 1.0]), -1.5
+    Xa = np.c_[X, np.ones(4)]
+    u = np.append(w, b) / np.linalg.norm(np.append(w, b))
+    R, gamma = np.linalg.norm(Xa, axis=1).max(), np.min((2 * y - 1) * (Xa @ u))
+    assert check_novikoff(X, y, w, b, R, gamma)
+    assert not check_novikoff(X, y, w, b, np.linalg.norm(X, axis=1).max(), gamma)  # not augmented
+    assert "augmented" in capsys.readouterr().out
+    assert not check_novikoff(X, y, w, b, R, 0.5 / np.sqrt(2))  # the margin of the line in x
+    assert not check_novikoff(X, y, w, b, "R", gamma)
+    assert not check_novikoff(X, y, [0.0, 0.0], 0.0, R, gamma)
