@@ -4,6 +4,11 @@ One colour and one marker per class, the same in every chapter (Okabe and
 Ito's colour-blind safe palette), so that "class 1" always looks the same.
 """
 
+import base64
+import html
+import io
+import json
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
@@ -21,6 +26,7 @@ __all__ = [
     "plot_data",
     "plot_decision_regions",
     "plot_line",
+    "Slider",
     "use_book_style",
 ]
 
@@ -140,3 +146,65 @@ def plot_line(w, b, ax=None, **line_kwargs):
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     return ax
+
+
+class Slider:
+    """An interactive figure that needs no kernel and no internet: a slider over frames.
+
+    fig: the matplotlib figure; draw(value) redraws it for one value of the slider.
+    values: the slider's positions, in order; label: what the slider sets (shown
+    beside it, with the current value); name: a short id, unique on the page
+    (letters, digits and "-"); alt: what the picture shows, for a reader who cannot
+    see it; start: the index of the first frame shown (default: the first).
+
+    Every frame is drawn once, here, and stored as a PNG inside the HTML, with a few
+    lines of JavaScript that swap the picture as the slider moves. So it works on the
+    static website, in JupyterLab, VS Code and Colab; the same values always give
+    the same HTML. Where HTML cannot be shown (a PDF, GitHub's preview) the first
+    frame appears as a plain image.
+    """
+
+    def __init__(self, fig, draw, values, label, name, alt, start=0, fmt="{:.3g}"):
+        if not name.replace("-", "").isalnum():
+            raise ValueError(f"name must hold letters, digits and '-', got {name!r}")
+        self.name, self.label, self.alt = name, label, alt
+        self.values = list(values)
+        if not self.values:
+            raise ValueError("values must hold at least one slider position, got none")
+        self.start = int(start) % len(self.values)
+        self.texts = [fmt.format(v) for v in self.values]
+        self.frames = []
+        for value in self.values:
+            draw(value)
+            buffer = io.BytesIO()
+            # twice the displayed size: sharp on high-density screens
+            fig.savefig(buffer, format="png", dpi=2 * fig.dpi)
+            self.frames.append(buffer.getvalue())
+        self.width = int(round(fig.get_figwidth() * fig.dpi))  # displayed width, px
+        plt.close(fig)  # the slider replaces the static figure
+
+    def __repr__(self):
+        return f"Slider({self.name!r}, {len(self.frames)} frames of {self.label!r})"
+
+    def _repr_png_(self):
+        return self.frames[self.start]
+
+    def _repr_html_(self):
+        uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in self.frames]
+        root = f"nnlib-slider-{self.name}"
+        label = html.escape(self.label)
+        return (
+            f'<div class="nnlib-slider" id="{root}">'
+            f'<img src="{uris[self.start]}" alt="{html.escape(self.alt)}" '
+            f'style="width: {self.width}px; max-width: 100%; height: auto;">'
+            f'<div><label>{label} <input type="range" min="0" max="{len(uris) - 1}" '
+            f'step="1" value="{self.start}" aria-label="{label}" style="width: 60%;">'
+            f"</label> <output>{html.escape(self.texts[self.start])}</output></div>"
+            "<script>(function () {"
+            f"var root = document.getElementById({json.dumps(root)});"
+            f"var frames = {json.dumps(uris)}; var texts = {json.dumps(self.texts)};"
+            'var img = root.querySelector("img"), out = root.querySelector("output");'
+            'root.querySelector("input").addEventListener("input", function () {'
+            "img.src = frames[this.value]; out.textContent = texts[this.value];});"
+            "})();</script></div>"
+        )

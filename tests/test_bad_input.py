@@ -380,6 +380,21 @@ for what, b, error, expected, got in [
     case("nnlib.plotting.plot_line", f"b {what}", lambda b=b: plotting.plot_line([1.0, 1.0], b),
          error, "b", expected, got)
 
+def slider(**changes):
+    fig = plt.figure(figsize=(2, 1))
+    arguments = dict(fig=fig, draw=lambda v: None, values=[1, 2], label="k", name="k",
+                     alt="a picture") | changes
+    try:
+        return plotting.Slider(**arguments)
+    finally:
+        plt.close(fig)
+
+
+case("nnlib.plotting.Slider", "name with a space", lambda: slider(name="my slider"),
+     ValueError, "name", "letters, digits", "'my slider'")
+case("nnlib.plotting.Slider", "values empty", lambda: slider(values=[]), ValueError,
+     "values", "at least one", "none")
+
 # --- nnlib.exercises (helpers for the checkers) -----------------------------------------------
 
 case("nnlib.exercises.report", "problems a string",
