@@ -22,17 +22,20 @@ NB       ?= $(CHAPTERS)
 BUILD_STRICT := build --all -W -n --keep-going .
 NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book book-strict test check lint nbval pytest execute student bench timings clean
+.PHONY: help venv book book-strict pdf test check lint nbval pytest execute student bench timings clean
 
 help:  ## show this help
 	@echo "Usage: make <target>"
 	@echo
-	@echo "  book      build the website into _build/html (re-executes every chapter)"
+	@echo "  book      build the website into _build/html (re-executes every chapter); with"
+	@echo "            TeX Live installed, first the PDF, which the site's download menu links"
 	@echo "  test      everything CI runs: ruff, the strict book build (-W -n), pytest"
 	@echo "            (nnlib, notebook contracts, built site, the site in a headless"
 	@echo "            browser; screenshots in _build/screenshots/) and strict nbval"
 	@echo "  check     the quick loop (under a minute): ruff, then pytest on tests/ without the"
 	@echo "            tests marked slow (kernels, chapters, the built site); not what CI runs"
+	@echo "  pdf       the whole book as one PDF, _build/latex/book.pdf (needs TeX Live:"
+	@echo "            texlive-xetex texlive-latex-extra texlive-fonts-recommended latexmk)"
 	@echo "  lint      ruff on nnlib, tests, tools, book/_ext and the chapter notebooks"
 	@echo "  nbval     strict nbval on every notebook in chapters/"
 	@echo "  execute   re-execute every chapter in place from a fresh kernel;"
@@ -54,7 +57,8 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP)  ## create or update .venv
 
 # --- the two commands --------------------------------------------------------------------
-book: $(STAMP)  ## build the website
+book: $(STAMP)  ## build the website (and first the PDF, when TeX Live is installed)
+	$(BIN)/python tools/build_pdf.py --if-tex
 	$(BIN)/jupyter-book build --all .
 	@echo "Open _build/html/index.html"
 
@@ -68,12 +72,17 @@ test: $(STAMP)  ## lint + strict book build + pytest (tests/ and nbval on chapte
 	@failed=""; \
 	echo "==> ruff"; \
 	$(BIN)/ruff check nnlib tests tools book chapters || failed="$$failed ruff"; \
+	echo "==> the PDF: tools/build_pdf.py (before the website, which links it)"; \
+	$(BIN)/python tools/build_pdf.py $(if $(CI),,--if-tex) || failed="$$failed pdf"; \
 	echo "==> jupyter-book $(BUILD_STRICT)"; \
 	$(BIN)/jupyter-book $(BUILD_STRICT) || failed="$$failed book-build"; \
 	if [ -n "$$failed" ]; then echo "==> FAILED so far:$$failed (running pytest anyway)"; fi; \
 	echo "==> pytest tests + nbval chapters"; \
 	$(BIN)/python -m pytest tests chapters $(NBVAL_ARGS) || failed="$$failed pytest"; \
 	test -z "$$failed"
+
+pdf: $(STAMP)  ## the whole book as one PDF (tools/build_pdf.py; needs TeX Live)
+	$(BIN)/python tools/build_pdf.py
 
 # --- helpers -----------------------------------------------------------------------------
 check: $(STAMP)  ## the quick loop: ruff + pytest without the slow tests
