@@ -129,10 +129,14 @@ def test_separable_count(capsys):
 def test_novikoff(capsys):
     X, y = logic_gate("AND")
     # The largest margin on the augmented AND: v = (2, 2, -3) meets y_i v . [x_i, 1] >= 1
-    # with equality at (0, 1), (1, 0) and (1, 1), and v = 1/2 (-(0, 1, 1) - (1, 0, 1))
-    # + 3 (1, 1, 1) is a non-negative combination of those y_i [x_i, 1]: gamma = 1/sqrt(17).
+    # with equality at (0, 1), (1, 0) and (1, 1), and it is a non-negative combination of
+    # those y_i [x_i, 1] (the optimality conditions of the SVM): gamma = 1/|v| = 1/sqrt(17).
     w, b = np.array([2.0, 2.0]), -3.0
     Xa = np.c_[X, np.ones(4)]
+    yz = (2 * y - 1) * (Xa @ np.append(w, b))
+    assert yz.min() == 1 and np.array_equal(yz == 1, [False, True, True, True])
+    support = (2 * y - 1)[1:, None] * Xa[1:]  # y_i [x_i, 1] of the three
+    assert np.array_equal(np.array([5, 5, 7]) @ support, np.append(w, b))
     u = np.append(w, b) / np.linalg.norm(np.append(w, b))
     R, gamma = np.linalg.norm(Xa, axis=1).max(), np.min((2 * y - 1) * (Xa @ u))
     assert np.isclose(gamma, 1 / np.sqrt(17))
@@ -159,3 +163,22 @@ def test_novikoff_wants_the_best_direction(capsys):
     u = np.array([1.0, 1.0, -0.5]) / 1.5  # OR's line: misclassifies (0, 1) and (1, 0)
     assert not check_novikoff(X, y, u[:2], u[2], np.sqrt(3), np.min((2 * y - 1) * (Xa @ u)))
     assert "does not separate" in capsys.readouterr().out
+
+
+def test_novikoff_rejects_the_widest_line_in_x_on_the_centred_irises(capsys):
+    """The exercise's trap: an SVM with intercept gives the widest line in x, not the best u."""
+    from sklearn.svm import SVC
+
+    from nnlib.data import load_iris_2d
+
+    X, y = load_iris_2d(
+        classes=("setosa", "versicolor"), features=("sepal length (cm)", "petal length (cm)")
+    )
+    X = X - X.mean(axis=0)
+    Xa, signs = np.c_[X, np.ones(len(X))], np.where(y == 1, 1.0, -1.0)
+    svm = SVC(kernel="linear", C=1e6).fit(X, y)
+    w, b = svm.coef_[0], svm.intercept_[0]
+    u = np.append(w, b) / np.linalg.norm(np.append(w, b))
+    R, gamma = np.linalg.norm(Xa, axis=1).max(), np.min(signs * (Xa @ u))
+    assert not check_novikoff(X, y, w, b, R, gamma)
+    assert "the largest margin is 0.5087" in capsys.readouterr().out
