@@ -12,6 +12,7 @@ import json
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
+from PIL import Image
 
 from nnlib.validation import (
     check_array,
@@ -148,6 +149,15 @@ def plot_line(w, b, ax=None, **line_kwargs):
     return ax
 
 
+def _palette_png(png):
+    """The same picture as a 256-colour PNG: about a third of the bytes of a plot."""
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    buffer = io.BytesIO()
+    image.quantize(colors=256, dither=Image.Dither.NONE).save(buffer, format="PNG",
+                                                              optimize=True)
+    return buffer.getvalue()
+
+
 class Slider:
     """An interactive figure that needs no kernel and no internet: a slider over frames.
 
@@ -155,16 +165,19 @@ class Slider:
     values: the slider's positions, in order; label: what the slider sets (shown
     beside it, with the current value); name: a short id, unique on the page
     (letters, digits and "-"); alt: what the picture shows, for a reader who cannot
-    see it; start: the index of the first frame shown (default: the first).
+    see it; start: the index of the first frame shown (default: the first); still:
+    the index of the frame shown where the slider cannot be (default: start).
 
     Every frame is drawn once, here, and stored as a PNG inside the HTML, with a few
     lines of JavaScript that swap the picture as the slider moves. So it works on the
     static website, in JupyterLab, VS Code and Colab; the same values always give
-    the same HTML. Where HTML cannot be shown (a PDF, GitHub's preview) the first
-    frame appears as a plain image.
+    the same HTML. Where HTML cannot be shown (a PDF, GitHub's preview) one frame,
+    `still`, appears as a plain image. Frames are stored with 256 colours (a third of
+    the bytes; plots use far fewer colours).
     """
 
-    def __init__(self, fig, draw, values, label, name, alt, start=0, fmt="{:.3g}"):
+    def __init__(self, fig, draw, values, label, name, alt, start=0, fmt="{:.3g}",
+                 still=None):
         if not name.replace("-", "").isalnum():
             raise ValueError(f"name must hold letters, digits and '-', got {name!r}")
         self.name, self.label, self.alt = name, label, alt
@@ -172,6 +185,7 @@ class Slider:
         if not self.values:
             raise ValueError("values must hold at least one slider position, got none")
         self.start = int(start) % len(self.values)
+        self.still = self.start if still is None else int(still) % len(self.values)
         self.texts = [fmt.format(v) for v in self.values]
         self.frames = []
         for value in self.values:
@@ -179,7 +193,7 @@ class Slider:
             buffer = io.BytesIO()
             # twice the displayed size: sharp on high-density screens
             fig.savefig(buffer, format="png", dpi=2 * fig.dpi)
-            self.frames.append(buffer.getvalue())
+            self.frames.append(_palette_png(buffer.getvalue()))
         self.width = int(round(fig.get_figwidth() * fig.dpi))  # displayed width, px
         plt.close(fig)  # the slider replaces the static figure
 
@@ -187,7 +201,7 @@ class Slider:
         return f"Slider({self.name!r}, {len(self.frames)} frames of {self.label!r})"
 
     def _repr_png_(self):
-        return self.frames[self.start]
+        return self.frames[self.still]
 
     def _repr_html_(self):
         uris = ["data:image/png;base64," + base64.b64encode(f).decode() for f in self.frames]

@@ -28,7 +28,9 @@ def run_pytest(cwd, *args):
 
 
 def nbval(notebook, cwd):
-    return run_pytest(cwd, "--nbval", "--nbval-current-env", notebook)
+    # The sanitizers of `make test`, so that the copy is compared as the chapters are.
+    return run_pytest(cwd, "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
+                      ROOT / "tests" / "sanitize.cfg", notebook)
 
 
 def edit_chapter(tmp_path, change):

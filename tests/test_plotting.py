@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 from nnlib.plotting import Slider  # noqa: E402
 
 
-def make_slider(values=(0.5, 1.0, 2.0), start=0):
+def make_slider(values=(0.5, 1.0, 2.0), start=0, still=None):
     fig, ax = plt.subplots(figsize=(3, 2))
     z = np.linspace(-3, 3, 50)
     (line,) = ax.plot(z, np.tanh(z))
@@ -22,7 +22,7 @@ def make_slider(values=(0.5, 1.0, 2.0), start=0):
         line.set_ydata(np.tanh(k * z))
 
     return Slider(fig, draw, values, label="steepness k", name="tanh-k",
-                  alt="tanh(k z) for the chosen k", start=start)
+                  alt="tanh(k z) for the chosen k", start=start, still=still)
 
 
 def frames_of(html):
@@ -52,6 +52,7 @@ def test_the_html_is_self_contained_and_deterministic():
 def test_start_frame_and_plain_image_fallback():
     slider = make_slider(start=2)
     assert slider._repr_png_() == slider.frames[2]
+    assert make_slider(start=2, still=1)._repr_png_() == slider.frames[1]
     assert 'value="2"' in slider._repr_html_() and "<output>2</output>" in slider._repr_html_()
     assert repr(slider) == "Slider('tanh-k', 3 frames of 'steepness k')"
 
