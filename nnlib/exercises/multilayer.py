@@ -19,8 +19,8 @@ __all__ = [
     "check_xor_network",
 ]
 
-# Steepness rho * Delta of the staircase network in chapter 2 (Delta: a piece's width), and the tail factor tau
-# of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
+# Steepness rho * Delta (Delta: the width of a piece) of the staircase network in chapter 2,
+# and the tail factor tau of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
 STEEPNESS = 20.0
 TAIL = 2 * np.exp(-STEEPNESS / 2) / (1 - np.exp(-STEEPNESS))
 
