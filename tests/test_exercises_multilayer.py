@@ -113,7 +113,7 @@ def test_approximation_checker(capsys):
     assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 40)
     assert "sigmoid tails" in capsys.readouterr().out
     assert not check_approximation(staircase(np.square, -1.0, 1.0, 81), 81)  # the loose bound
-    assert "K * delta / 2" in capsys.readouterr().out
+    assert "K Delta / 2" in capsys.readouterr().out
     assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 24)  # works, unproven
     assert "too few for a guarantee" in capsys.readouterr().out
     assert not check_approximation(staircase(np.square, -1.0, 1.0, 41), 100)
@@ -123,12 +123,12 @@ def test_approximation_checker(capsys):
 
 
 def test_approximation_bound_is_tight_and_holds():
-    """The checker's bound K delta (1/2 + tau) holds for x^2 and a V-shape attains it."""
+    """The checker's bound K Delta (1/2 + tau) holds for x^2 and a V-shape attains it."""
     for n in (5, 24, 41):
-        delta = 2.0 / n
+        width = 2.0 / n
         x = np.linspace(-1.0, 1.0, 4001).reshape(-1, 1)
         error = np.max(np.abs(staircase(np.square, -1.0, 1.0, n)(x)[:, 0] - x[:, 0] ** 2))
-        assert error <= 2 * delta * (0.5 + TAIL)
+        assert error <= 2 * width * (0.5 + TAIL)
     n = 40
     delta = 2.0 / n
     corner = -1.0 + 19.5 * delta  # on the step s_20

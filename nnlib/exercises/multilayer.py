@@ -19,8 +19,8 @@ __all__ = [
     "check_xor_network",
 ]
 
-# Steepness rho * delta of the staircase network in chapter 2, and the tail factor tau
-# of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
+# Steepness rho * Delta (Delta: the width of a piece) of the staircase network in chapter 2,
+# and the tail factor tau of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
 STEEPNESS = 20.0
 TAIL = 2 * np.exp(-STEEPNESS / 2) / (1 - np.exp(-STEEPNESS))
 
@@ -147,16 +147,16 @@ def check_approximation(net, n_hidden, max_error=0.05):
         return lipschitz * width / n * (0.5 + TAIL)
 
     needed = int(np.ceil(lipschitz * width * (0.5 + TAIL) / max_error))
-    old_bound = int(np.ceil(lipschitz * width * (1 + TAIL) / max_error))  # K delta (1 + tau)
+    old_bound = int(np.ceil(lipschitz * width * (1 + TAIL) / max_error))  # K Delta (1 + tau)
     if isinstance(n_hidden, bool) or not isinstance(n_hidden, Integral):
         problems.append(f"n_hidden should be a whole number, got {type(n_hidden).__name__}")
     elif n_hidden == needed - 1 and lipschitz * width / (2 * n_hidden) <= max_error:
         problems.append(f"almost: without the sigmoid tails {n_hidden} units would do, but "
                         f"B({n_hidden}) = {bound(n_hidden):.6f} > {max_error}")
     elif n_hidden == old_bound:
-        problems.append(f"n_hidden = {n_hidden} comes from an error of up to K * delta per piece; "
-                        "the average of two neighbouring knots is within K * delta / 2 of f, "
-                        "so B(N) = K (beta - alpha) / N * (1/2 + tau)")
+        problems.append(f"n_hidden = {n_hidden} comes from an error of up to K Delta per piece; "
+                        "a weighted average of the two knots beside x is within K Delta / 2 "
+                        "of f(x), so B(N) = K (beta - alpha) / N * (1/2 + tau)")
     elif 0 < n_hidden < needed:
         problems.append(f"n_hidden = {n_hidden} is too few for a guarantee: "
                         f"B({n_hidden}) = {bound(n_hidden):.4f} > {max_error}. x^2 may need "
