@@ -172,3 +172,12 @@ def test_check_mode_reports_a_missing_cell(tmp_path, capsys):
     assert setup_cell.main(["--check", str(path)]) == 1
     assert setup_cell.main([str(path)]) == 0
     assert setup_cell.main(["--check", str(path)]) == 0
+
+
+def test_ensure_keeps_out_of_order_counts():
+    """A chapter that needs re-executing must still look so after the tool ran."""
+    notebook = executed_notebook()
+    notebook.cells[2].execution_count = 7
+    setup_cell.ensure(notebook, setup_cell.cell_source(URL, "main"))
+    counts = [c.execution_count for c in notebook.cells if c.cell_type == "code"]
+    assert counts == [None, 1, 7, 3]

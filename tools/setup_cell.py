@@ -17,10 +17,11 @@ repository, `repository: url` (and `branch`) in _config.yml, read when the cell 
 written: after changing the URL, run this tool again (a test checks that every chapter
 holds the current cell). The tool is idempotent: it inserts the cell before the first
 code cell, moves it there, or updates its source, and writes a notebook only when
-something changed. A chapter stored executed stays consistent: the new cell takes
-execution count 1 and every later count moves up by one, which is what a fresh run
-gives, since the cell prints nothing. `--check` changes nothing and exits 1 when a
-notebook lacks the current cell.
+something changed. A chapter stored executed in order (counts 1..n) stays so: the new
+cell takes execution count 1 and every later count moves up by one, which is what a
+fresh run gives, since the cell prints nothing. A chapter whose counts are not in
+order keeps them, so that it still shows it needs `make execute`. `--check` changes
+nothing and exits 1 when a notebook lacks the current cell.
 """
 
 import json
@@ -136,9 +137,10 @@ def ensure(notebook, source=None):
     source = source or cell_source()
     if first_code_index(notebook) is None or has_current_cell(notebook, source):
         return False
-    executed = all(
-        c.execution_count is not None for c in notebook.cells if c.cell_type == "code"
-    )
+    # Stored executed in order (counts 1..n): keep it so. Otherwise (a chapter mid-edit)
+    # leave the counts alone, so that the notebook still shows it needs re-executing.
+    counts = [c.execution_count for c in notebook.cells if c.cell_type == "code"]
+    executed = counts == list(range(1, len(counts) + 1))
     existing = [c for c in notebook.cells if is_setup_cell(c)]
     notebook.cells = [c for c in notebook.cells if not is_setup_cell(c)]
     cell = existing[0] if existing else nbformat.v4.new_code_cell("", outputs=[])
