@@ -22,7 +22,7 @@ NB       ?= $(CHAPTERS)
 BUILD_STRICT := build --all -W -n --keep-going .
 NBVAL_ARGS   := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help venv book book-strict pdf test check lint nbval pytest execute student bench timings clean
+.PHONY: help venv book book-strict pdf test check lint nbval pytest execute student lab pack setup-cells bench timings clean
 
 help:  ## show this help
 	@echo "Usage: make <target>"
@@ -41,6 +41,13 @@ help:  ## show this help
 	@echo "  execute   re-execute every chapter in place from a fresh kernel;"
 	@echo "            one chapter: make execute NB=chapters/01_perceptron.ipynb"
 	@echo "  student   student notebooks, solutions removed, into student/"
+	@echo "  lab       JupyterLab on the chapters, MyST rendered (jupyterlab-myst); as root"
+	@echo "            too. Extra options: make lab LAB_ARGS='--no-browser --port 8899'"
+	@echo "  pack      the course pack (.zip: student notebooks in plain Markdown, nnlib's"
+	@echo "            wheel, a README) into _build/course-pack/; make book also puts it"
+	@echo "            into the site (_build/html/_static/nnlib-course-pack.zip)"
+	@echo "  setup-cells  write the set-up cell (tools/setup_cell.py) as every chapter's first"
+	@echo "            code cell; run it after changing repository: url in _config.yml"
 	@echo "  bench     training-speed benchmark: nnlib, scikit-learn, PyTorch (if installed),"
 	@echo "            GEMM floor; report in _build/benchmarks/ (about 2 minutes)"
 	@echo "  timings   each chapter's run time and the whole build's, against the book's"
@@ -50,8 +57,10 @@ help:  ## show this help
 
 # --- set-up ------------------------------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
+	@echo "==> Setting up $(VENV) from requirements.txt: 1-3 minutes the first time, longer"
+	@echo "    on a slow network or a busy machine; pip lists each package as it goes."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -r requirements.txt
 	@touch $@
 
 venv: $(STAMP)  ## create or update .venv
@@ -105,6 +114,17 @@ execute: $(STAMP)  ## re-execute notebooks in place (NB=path for one)
 
 student: $(STAMP)  ## student notebooks (solutions removed) into student/
 	$(BIN)/python tools/student_notebooks.py student
+
+# JupyterLab refuses to start as root without --allow-root (containers, cloud machines).
+LAB_ARGS ?=
+lab: $(STAMP)  ## JupyterLab on the chapters (jupyterlab-myst renders their MyST)
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) $(LAB_ARGS) chapters/
+
+pack: $(STAMP)  ## the course pack into _build/course-pack/ (tools/course_pack.py)
+	$(BIN)/python tools/course_pack.py
+
+setup-cells: $(STAMP)  ## every chapter's first code cell: the set-up cell (tools/setup_cell.py)
+	$(BIN)/python tools/setup_cell.py
 
 bench: $(STAMP)  ## training-speed benchmark (benchmarks/README.md)
 	$(BIN)/python benchmarks/bench_training.py

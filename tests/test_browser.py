@@ -15,7 +15,8 @@ each page they check that
 - every internal link resolves: its file exists and its ``#id`` exists in that file.
 
 and, for the book as a whole, that the search page finds "perceptron", that each
-chapter page has working launch (Colab, Binder) and download buttons, and that each
+chapter page has working launch (Colab, Binder; only when _config.yml sets a repository)
+and download buttons (the notebook and the course pack), and that each
 chapter's figures are PNGs with an opaque white background (legible in the dark
 theme). A full-page screenshot of each chapter at 1280 pixels, and one of its first
 figure in the dark theme, go to ``_build/screenshots/`` for a human to look at, with
@@ -538,15 +539,22 @@ def test_launch_and_download_buttons(browser, server, site, chapter):
     browser.get(server.url + f"{chapter}.html")
     notebook = f"{chapter}.ipynb"
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    repo = config["repository"]["url"].removeprefix("https://github.com/").strip("/")
-    branch = config["repository"].get("branch", "main")
-    for menu, wanted in [
-        (".dropdown-launch-buttons", {
+    url = str((config.get("repository") or {}).get("url") or "").strip()
+    menus = [(".dropdown-download-buttons", {
+        ".ipynb": f"{server.url}_sources/{notebook}",
+        "course pack": f"{server.url}_static/nnlib-course-pack.zip",
+    })]
+    if url:  # launch buttons exist only with a repository (book/_ext/runanywhere.py)
+        repo = url.removeprefix("https://github.com/").strip("/")
+        branch = config["repository"].get("branch", "main")
+        menus.insert(0, (".dropdown-launch-buttons", {
             "Colab": f"https://colab.research.google.com/github/{repo}/blob/{branch}/{notebook}",
             "Binder": f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=tree/{notebook}",
-        }),
-        (".dropdown-download-buttons", {".ipynb": f"{server.url}_sources/{notebook}"}),
-    ]:
+        }))
+    else:
+        assert not browser.find_elements(By.CSS_SELECTOR, ".dropdown-launch-buttons"), (
+            f"{chapter}: launch buttons, but _config.yml sets no repository")
+    for menu, wanted in menus:
         toggle = browser.find_element(By.CSS_SELECTOR, f"{menu} button.dropdown-toggle")
         assert toggle.is_displayed(), f"{chapter}: the {menu} button is not visible"
         toggle.click()
