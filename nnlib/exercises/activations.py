@@ -104,9 +104,8 @@ def check_symmetry_breaking(answer):
         return report([f"choose among the starts a, b, c and d, got {unknown}"], "")
     expected = {"b", "c", "d"}
     problems = [_SYMMETRY_REASONS[letter] for letter in sorted(letters ^ expected)]
-    return report(problems, "b, c and d: anything that tells the units apart (weights in or "
-                            "out, or biases) breaks the symmetry; with everything 0 nothing "
-                            "moves.")
+    return report(problems, "b, c and d: whatever tells the units apart breaks the "
+                            "symmetry.")
 
 
 def check_gradient_growth(factor):
@@ -141,8 +140,7 @@ def check_gradient_growth(factor):
             problems.append(f"got {factor:.4g}; per layer the RMS grows by "
                             "sqrt(d_out v E[g'(z)^2]): raise that to the number of layers "
                             "crossed")
-    return report(problems, f"sqrt(100 * 0.04 / 2)^19 = sqrt(2)^19 = {expected:.0f}: "
-                            "v = 0.04 is twice He's 2 / 100.")
+    return report(problems, f"sqrt(100 * 0.04 / 2)^19 = {expected:.0f}, as v = 2 * He's.")
 
 
 def check_he_std_leaky(std, negative_slope, fan_in):
