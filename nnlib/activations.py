@@ -78,11 +78,7 @@ def step(z):
 
 @array_function()
 def step_derivative(z):
-    """g'(z) = 0 for z != 0; undefined at 0, where we use the left derivative 0.
-
-    Zero everywhere: no gradient can flow through a step, which is why networks
-    trained by gradient descent use smooth or piecewise-linear activations instead.
-    """
+    """g'(z) = 0 for z != 0, and the left derivative 0 at z = 0: no gradient flows through."""
     return np.zeros_like(z)
 
 
@@ -90,11 +86,9 @@ def step_derivative(z):
 def sigmoid(z):
     """Logistic sigmoid g(z) = 1 / (1 + exp(-z)). Range (0, 1); g(0) = 1/2.
 
-    Stable for any finite z: exp is only taken of numbers <= 0, so it never
-    overflows. The numerator exp(min(z, 0)) is 1 for z >= 0, which gives
-    1 / (1 + exp(-z)), and exp(z) for z < 0, which gives the equal form
-    exp(z) / (1 + exp(z)). (One formula for all z is about twice as fast as
-    computing two and picking one per element with np.where.)
+    exp is only taken of numbers <= 0, so it never overflows: the numerator
+    exp(min(z, 0)) is 1 for z >= 0, giving 1 / (1 + exp(-z)), and exp(z) for
+    z < 0, giving the equal form exp(z) / (1 + exp(z)).
     """
     return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
 

@@ -601,6 +601,10 @@ ANSWERS = {  # checker -> function of the bad answer
         lambda a: nnlib.exercises.activations.check_softmax_jacobian(a, [1.0, 2.0]),
     "activations.check_softmax_jacobian z":
         lambda a: nnlib.exercises.activations.check_softmax_jacobian(np.eye(2), a),
+    "activations.check_symmetry_breaking":
+        lambda a: nnlib.exercises.activations.check_symmetry_breaking(a),
+    "activations.check_gradient_growth":
+        lambda a: nnlib.exercises.activations.check_gradient_growth(a),
     "backprop.check_forward_passes": lambda a: nnlib.exercises.backprop.check_forward_passes(a),
     "backprop.check_critical_learning_rate answer":
         lambda a: nnlib.exercises.backprop.check_critical_learning_rate(a, np.eye(2)),

@@ -7,10 +7,12 @@ import pytest
 
 from nnlib.activations import sigmoid, sigmoid_derivative, softmax
 from nnlib.exercises.activations import (
+    check_gradient_growth,
     check_he_std_leaky,
     check_layers_to_vanish,
     check_silu_derivative,
     check_softmax_jacobian,
+    check_symmetry_breaking,
 )
 
 
@@ -19,7 +21,9 @@ def test_placeholders_are_not_answers(capsys):
     assert not check_layers_to_vanish(None)
     assert not check_he_std_leaky(None, 0.3, 256)
     assert not check_softmax_jacobian(None, [1.0, 2.0])
-    assert capsys.readouterr().out.count("Not answered yet") == 4
+    assert not check_symmetry_breaking(None)
+    assert not check_gradient_growth(None)
+    assert capsys.readouterr().out.count("Not answered yet") == 6
 
 
 def test_silu_derivative(capsys):
@@ -59,3 +63,32 @@ def test_softmax_jacobian(z, capsys):
     assert not check_softmax_jacobian(np.diag(s), z)
     assert not check_softmax_jacobian(J[:-1], z)
     assert not check_softmax_jacobian("J", z)
+
+
+def test_symmetry_breaking(capsys):
+    for answer in ("bcd", "b, c, d", {"b", "c", "d"}, ["D", "C", "B"]):
+        assert check_symmetry_breaking(answer)
+    assert not check_symmetry_breaking("abcd")  # all zero: nothing moves
+    assert "never move" in capsys.readouterr().out
+    assert not check_symmetry_breaking("bc")  # random biases alone also break it
+    assert "biases" in capsys.readouterr().out
+    assert not check_symmetry_breaking("cd")
+    assert "outgoing weights" in capsys.readouterr().out
+    assert not check_symmetry_breaking("bde")  # no start e
+    assert "a, b, c and d" in capsys.readouterr().out
+    assert not check_symmetry_breaking(3)  # not letters: reported, not raised
+    assert not check_symmetry_breaking("")
+
+
+def test_gradient_growth(capsys):
+    assert check_gradient_growth(2**9.5)
+    assert check_gradient_growth(math.sqrt(100 * 0.04 / 2) ** 19 * 1.005)  # 1% tolerance
+    assert not check_gradient_growth(2**19)  # mean square, or no ReLU 1/2
+    assert "mean square" in capsys.readouterr().out
+    assert not check_gradient_growth(2**10)  # 20 layers crossed instead of 19
+    assert "19 layers" in capsys.readouterr().out
+    assert not check_gradient_growth(2**-9.5)
+    assert "shrinks" in capsys.readouterr().out
+    assert not check_gradient_growth(2**9.5 * 1.05)
+    for bad in ("big", float("nan"), -724.0, [1, 2]):
+        assert not check_gradient_growth(bad)

@@ -9,10 +9,12 @@ import numpy as np
 from nnlib.exercises import not_answered, report
 
 __all__ = [
+    "check_gradient_growth",
     "check_he_std_leaky",
     "check_layers_to_vanish",
     "check_silu_derivative",
     "check_softmax_jacobian",
+    "check_symmetry_breaking",
 ]
 
 
@@ -66,6 +68,79 @@ def check_layers_to_vanish(n_layers):
                         "below 1e-9: look for the smallest L")
     return report(problems, f"(1/4)^{expected} = {0.25**expected:.2e} < 1e-9 < "
                             f"(1/4)^{expected - 1} = {0.25 ** (expected - 1):.2e}.")
+
+
+# Why each start of the chapter's XOR network (train_xor) does or does not end with
+# hidden units that differ from each other.
+_SYMMETRY_REASONS = {
+    "a": "(a) leaves them equal: with all weights 0, A1 = tanh(0) = 0 and W2 = 0, so "
+         "dL/dW2 = A1^T dL/dZ2 = 0 and dL/dA1 = dL/dZ2 W2^T = 0; the weights never move",
+    "b": "(b) makes them differ: different outgoing weights send each unit a different "
+         "dL/dA1 = dL/dZ2 W2^T",
+    "c": "(c) keeps them different: random W1 makes the units compute different functions, "
+         "and W2 = 0 is no obstacle, since dL/dW2 = A1^T dL/dZ2 differs from unit to unit",
+    "d": "(d) makes them differ: different biases give the units different "
+         "pre-activations, hence different g'(Z1) and different gradients",
+}
+
+
+def check_symmetry_breaking(answer):
+    """Check which starts of the chapter's XOR network end with hidden units that differ.
+
+    answer: the letters of those starts, as a string such as "ab" or a set of letters.
+    """
+    if not_answered(answer):
+        return False
+    if isinstance(answer, str):
+        letters = set(answer.lower()) - set(" ,;{}[]()'\"")
+    else:
+        try:
+            letters = {str(letter).strip().lower() for letter in answer}
+        except TypeError:
+            return report([f"answer with letters, such as \"ab\" or {{\"a\", \"b\"}}, "
+                           f"got {answer!r:.40}"], "")
+    unknown = sorted(letters - set(_SYMMETRY_REASONS))
+    if unknown:
+        return report([f"choose among the starts a, b, c and d, got {unknown}"], "")
+    expected = {"b", "c", "d"}
+    problems = [_SYMMETRY_REASONS[letter] for letter in sorted(letters ^ expected)]
+    return report(problems, "b, c and d: whatever tells the units apart breaks the "
+                            "symmetry.")
+
+
+def check_gradient_growth(factor):
+    """Check the growth of the gradient's RMS from layer 20 back to layer 1.
+
+    The network: 20 ReLU layers of width 100, weights drawn from N(0, 0.2**2).
+    """
+    if not_answered(factor):
+        return False
+    try:
+        factor = float(factor)
+    except (TypeError, ValueError):
+        return report([f"answer with a number, got {factor!r:.40}"], "")
+    if not (np.isfinite(factor) and factor > 0):
+        return report([f"a growth factor is a positive number, got {factor!r}"], "")
+    per_layer = np.sqrt(100 * 0.2**2 * 0.5)  # sqrt(d_out v E[g'(z)^2]), E[relu'^2] = 1/2
+    expected = per_layer**19
+    problems = []
+    if not np.isclose(factor, expected, rtol=0.01):
+        if np.isclose(factor, per_layer**38, rtol=0.01):
+            problems.append(f"{factor:.4g} = 2^19 is the growth of the mean square, or "
+                            "forgets that the ReLU passes only about half the entries: per "
+                            "layer the RMS grows by sqrt(d_out v E[g'(z)^2]), with "
+                            "E[g'(z)^2] = 1/2")
+        elif np.isclose(factor, per_layer**20, rtol=0.01):
+            problems.append("from layer 20 back to layer 1 the gradient crosses 19 layers, "
+                            "not 20")
+        elif factor < 1:
+            problems.append(f"{factor:.4g} < 1 says the gradient shrinks; compare the "
+                            "weights' variance with He's 2 / d_in")
+        else:
+            problems.append(f"got {factor:.4g}; per layer the RMS grows by "
+                            "sqrt(d_out v E[g'(z)^2]): raise that to the number of layers "
+                            "crossed")
+    return report(problems, f"sqrt(100 * 0.04 / 2)^19 = {expected:.0f}, as v = 2 * He's.")
 
 
 def check_he_std_leaky(std, negative_slope, fan_in):
