@@ -66,6 +66,8 @@ def test_student_notebook_has_no_solutions_and_runs(path, tmp_path):
     for stub in stubs:
         output = "".join(o.get("text", "") for o in stub.outputs)
         assert "Not answered yet" in output, f"unfriendly answer to an empty exercise: {output!r}"
+        # the checker's own message, and no bare True/False echoed after it
+        assert all(o.output_type == "stream" for o in stub.outputs), stub.outputs
 
 
 def test_a_solution_without_checker_is_refused():

@@ -10,7 +10,7 @@ student notebook keeps the exercise and replaces the solution with one cell:
     # Your answer: replace each None, then run this cell.
     w_nor = None
     b_nor = None
-    check_gate("NOR", w_nor, b_nor)
+    check_gate("NOR", w_nor, b_nor);
 
 The placeholders are the checker's arguments that the solution defined, so the
 unsolved notebook runs top to bottom and each checker answers "Not answered yet".
@@ -69,7 +69,9 @@ def stub_cell(solution_code):
                     answers.append(name)
     lines = ["# Your answer: replace each None, then run this cell."]
     lines += [f"{name} = None" for name in answers]
-    lines += [source for source, _ in calls]
+    # A trailing ";" keeps Jupyter from echoing the True or False a checker returns:
+    # the checker prints its own feedback.
+    lines += [f"{source};" for source, _ in calls]
     return new_code_cell("\n".join(lines), metadata={"tags": ["student-answer"]})
 
 
