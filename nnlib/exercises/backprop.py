@@ -69,8 +69,8 @@ def check_multiply_adds(forward, backward, finite_differences):
             hint = hints[name].get(value, "count n d_in d_out for each product (n, d_in) @ "
                                           "(d_in, d_out)")
             problems.append(f"{name} = {value} is not right: {hint}")
-    return report(problems, f"forward {fwd}, backward {bwd} ({bwd / fwd:.2f} forward passes), "
-                  f"central differences {2 * P * fwd} (2P = {2 * P} forward passes).")
+    return report(problems, f"forward {fwd}, backward {bwd} ({bwd / fwd:.2f} forward "
+                  f"passes),\ncentral differences {2 * P * fwd} (2P = {2 * P} forward passes).")
 
 
 def check_critical_learning_rate(answer, X):
@@ -90,8 +90,8 @@ def check_critical_learning_rate(answer, X):
     eigenvalues = np.linalg.eigvalsh(2.0 / len(X) * X.T @ X)  # the Hessian's, ascending
     expected = 2.0 / eigenvalues[-1]
     if np.isclose(answer, expected, rtol=1e-2):
-        return report([], f"eta* = 2 / lambda_max = {expected:.4f}: below it the iterates "
-                      "converge, above it they diverge.")
+        return report([], f"eta* = 2 / lambda_max = {expected:.4f}: below it the\n"
+                      "iterates converge, above it they diverge.")
     if np.isclose(answer, 1.0 / eigenvalues[-1], rtol=1e-2):
         hint = ("1 / lambda_max reaches the minimum along the steepest direction in one step; "
                 "divergence starts at twice that")
@@ -133,8 +133,8 @@ def check_residual(block_class):
                             "layer's backward once")
     except Exception as error:
         problems.append(f"{type(error).__name__}: {error}")
-    return report(problems, "the block's backward adds the two paths: dL/dX = G + "
-                  "layer.backward(G), and every gradient passes the check (< 1e-7).")
+    return report(problems, "the block's backward adds the two paths,\n"
+                  "dL/dX = G + layer.backward(G), and passes the gradient check.")
 
 
 def check_bce_loss(loss_class):
@@ -234,5 +234,5 @@ def check_tensor_exp(tensor_exp):
                                     "(+=) into t.grad, not overwrite it")
     except Exception as error:  # the learner's code: report, never raise
         problems.append(f"{type(error).__name__}: {error}")
-    return report(problems, "exp is an operation of the engine: its rule passes "
+    return report(problems, "exp is an operation of the engine: its rule passes\n"
                   "out.grad * exp(t.data) back, and gradients add up.")
