@@ -1,11 +1,11 @@
 """Reverse-mode automatic differentiation over numpy arrays (chapter 4).
 
-Every operation on Tensors computes its result and records, in the result, its
-inputs and a small rule that turns the gradient of the result into gradients of
-the inputs. backward() sorts the recorded graph and applies the rules from the
-output back to the inputs: what PyTorch's loss.backward() does, for the few
-operations that the networks of chapter 4 need. In the spirit of micrograd's
-engine (one scalar per node), with a whole array per node.
+Every operation on Tensors computes its result and records, in the result,
+its inputs and a small rule that turns the gradient of the result into
+gradients of the inputs. backward() sorts the recorded graph and applies the
+rules from the output back to the inputs: what PyTorch's loss.backward()
+does, for the few operations that the networks of chapter 4 need. In the
+spirit of micrograd's engine (one number per node), with an array per node.
 """
 
 import numpy as np
@@ -17,28 +17,32 @@ __all__ = ["Tensor"]
 
 
 def unbroadcast(grad, shape):
-    """Sum grad back to `shape`, undoing numpy's broadcasting (a bias added to each row)."""
-    while grad.ndim > len(shape):
+    """Sum grad back to `shape`: undo numpy's broadcasting (of a bias)."""
+    while grad.ndim > len(shape):  # axes that broadcasting put in front
         grad = grad.sum(axis=0)
-    stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1)
     return grad.sum(axis=stretched, keepdims=True)
 
 
 def tensor(value):
-    """value as a Tensor: a Tensor stays itself, an array or number becomes a leaf."""
+    """value as a Tensor: a Tensor stays itself, anything else is a leaf."""
     return value if isinstance(value, Tensor) else Tensor(value)
 
 
 class Tensor:
-    """An array (data, float64) that remembers how it was computed, and its grad.
+    """An array, data (float64), that remembers how it was computed.
 
-    parents: the Tensors it was computed from (none for a leaf: an input or a parameter,
-    which is checked once, here). rule: adds its grad, through the local derivatives,
-    into its parents' grads. grad: d(loss)/d(data) after loss.backward().
+    parents: the Tensors it was computed from; none for a leaf (an input or
+    a parameter), which is checked once, here. rule: adds its grad, times
+    the local derivatives, into its parents' grads. grad: d(loss)/d(data)
+    after loss.backward().
     """
 
     def __init__(self, data, parents=()):
-        self.data = np.asarray(data, float) if parents else check_array(data, "data", dtype=float)
+        if parents:  # the result of an operation: not checked again
+            self.data = np.asarray(data, dtype=float)
+        else:
+            self.data = check_array(data, "data", dtype=float)
         self.grad = np.zeros_like(self.data)
         self.parents = parents
         self.rule = lambda: None  # a leaf has nothing to pass on
@@ -47,7 +51,7 @@ class Tensor:
         other = tensor(other)
         out = Tensor(self.data + other.data, (self, other))
 
-        def rule():  # d(a + b)/da = 1: the gradient passes through, summed over broadcasting
+        def rule():  # d(a + b)/da = 1: the gradient passes through
             self.grad += unbroadcast(out.grad, self.data.shape)
             other.grad += unbroadcast(out.grad, other.data.shape)
 
@@ -69,7 +73,7 @@ class Tensor:
         other = tensor(other)
         out = Tensor(self.data @ other.data, (self, other))
 
-        def rule():  # Z = A W: dL/dA = G W^T, dL/dW = A^T G (the Linear layer's rules)
+        def rule():  # Z = A W: dL/dA = G W^T, dL/dW = A^T G (as Linear)
             self.grad += out.grad @ other.data.T
             other.grad += self.data.T @ out.grad
 
@@ -82,7 +86,7 @@ class Tensor:
     def sum(self):
         out = Tensor(self.data.sum(), (self,))
 
-        def rule():  # each entry counts once: it gets the output's gradient (broadcast)
+        def rule():  # every entry counts once: it gets the sum's gradient
             self.grad += out.grad
 
         out.rule = rule
@@ -92,7 +96,7 @@ class Tensor:
         return self.sum() * (1.0 / self.data.size)
 
     def _elementwise(self, value, derivative):
-        """A Tensor holding value = g(data), whose rule multiplies by derivative = g'(data)."""
+        """A Tensor of value = g(data), whose rule multiplies by g'(data)."""
         out = Tensor(value, (self,))
 
         def rule():  # the chain rule, entry by entry: dL/dZ = dL/dA * g'(Z)
@@ -110,11 +114,11 @@ class Tensor:
         return self._elementwise(t, 1.0 - t**2)
 
     def relu(self):
-        return self._elementwise(np.maximum(self.data, 0.0), (self.data > 0) * 1.0)
+        return self._elementwise(np.maximum(self.data, 0), self.data > 0)
 
     def cross_entropy(self, target):
-        """Mean cross-entropy of softmax(self) against integer labels (as CrossEntropyLoss)."""
-        Z, y = check_logits_and_labels(self.data, target)  # (n, k) logits, n labels
+        """Mean cross-entropy of softmax(self) and labels, as CrossEntropyLoss."""
+        Z, y = check_logits_and_labels(self.data, target)  # (n, k), n labels
         log_p = log_softmax.unchecked(Z)
         n = len(y)
         out = Tensor(-log_p[np.arange(n), y].mean(), (self,))
@@ -128,16 +132,17 @@ class Tensor:
         return out
 
     def backward(self):
-        """Fill the grad of every Tensor that this one (a scalar: a loss) was computed from.
+        """Fill the grad of every Tensor that this scalar (a loss) depends on.
 
-        Leaves accumulate, as nnlib's Parameters do (reset them with t.grad[...] = 0);
+        Leaves accumulate, as nnlib's Parameters do (reset: t.grad[...] = 0);
         every other Tensor of the graph starts from zero.
         """
         if self.data.size != 1:
-            raise ValueError(f"backward() needs a scalar (a loss), got shape {self.data.shape}")
+            raise ValueError("backward() needs a scalar (a loss), got shape "
+                             f"{self.data.shape}")
         order, seen = [], set()
 
-        def visit(t):  # depth first: a Tensor joins the order after all of its parents
+        def visit(t):  # depth first: t joins the order after its parents
             if id(t) not in seen:
                 seen.add(id(t))
                 for parent in t.parents:
@@ -149,5 +154,5 @@ class Tensor:
             if t.parents:
                 t.grad = np.zeros_like(t.data)
         self.grad = np.ones_like(self.data)  # dL/dL = 1
-        for t in reversed(order):  # each rule runs after every use of its Tensor is done
+        for t in reversed(order):  # a rule runs after every use of its Tensor
             t.rule()
