@@ -5,7 +5,8 @@ Read the modules in the order the chapters build them:
 1. perceptron   Rosenblatt's perceptron (chapter 1)
 2. module, layers   Parameter, Module, Linear, Sequential (chapter 2)
 3. activations, init   non-linearities and weight initialisation (chapter 3)
-4. losses, optim, gradcheck   losses, SGD and gradient checking (chapter 4)
+4. losses, optim, gradcheck, autodiff   losses, SGD, gradient checking and a small
+   automatic differentiation engine (chapter 4)
 
 Tools used throughout: data (data sets, no downloads), plotting, validation (input
 checks with clear errors) and exercises (checkers for the chapters' exercises).

@@ -17,13 +17,10 @@ TINY = np.finfo(np.float64).tiny  # smallest positive float64: avoids 0 / 0
 
 
 def numerical_gradient(f, x, eps=1e-5):
-    """Central-difference estimate of the gradient of a scalar function at x.
+    """Central differences (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), for every entry i.
 
-    f: a function of no arguments that returns a float computed from the array x.
-    x: float64 array of any shape; each entry is nudged in place by +eps and
-        -eps, and restored.
-    Returns an array of x's shape whose entry i is
-    (f(x + eps e_i) - f(x - eps e_i)) / (2 eps), with e_i the i-th unit vector.
+    f: a function of no arguments that returns a float computed from x, a float64 array
+    of any shape whose entries are nudged in place, one at a time, and restored.
     """
     check_nudgeable(f, x, eps)  # x must be a float array, to be nudged in place
     grad = np.zeros_like(x)
@@ -39,12 +36,10 @@ def numerical_gradient(f, x, eps=1e-5):
 
 
 def relative_error(a, b):
-    """||a - b|| / max(||a|| + ||b||, tiny), over whole arrays (Euclidean norms).
+    """||a - b|| / max(||a|| + ||b||, tiny), over whole arrays: 0 if a == b, at most 1.
 
-    0 when a == b, at most 1 always (1 when one is zero and the other is not,
-    or when b == -a). Relative, so that it does not depend on the gradient's
-    scale; over whole arrays, so that entries that are zero in both (rounding
-    noise around 0) do not count as huge errors.
+    Relative: independent of the gradient's scale. Over whole arrays: entries that are
+    rounding noise around 0 in both do not count as huge errors.
     """
     a, b = check_same_shape(a, "a", b, "b")
     return float(np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), TINY))
@@ -53,16 +48,12 @@ def relative_error(a, b):
 def gradient_errors(module, X, loss=None, target=None, eps=1e-5, rng=0):
     """Compare module.backward with central differences, array by array.
 
-    module: any Module (a layer, an activation, a Sequential network), in float64.
-    X: its input batch, float64. float32 is refused: its rounding (about 1e-7 of each
-        value) divided by the step eps = 1e-5 makes the differences wrong by about
-        1e-3, which would make a correct backward pass look broken.
-    The scalar f whose gradients are compared is loss(module(X), target) if a Loss
-    is given, else sum(module(X) * R), with R a fixed random array (seeded by rng),
-    so that every output entry counts, each with its own weight.
-    Returns {"input": error, "parameter 0": error, ...}: the relative error of
-    dL/dX and of the gradient of each of module.parameters(), in order. The
-    module's .grad are left holding the backpropagated gradients.
+    module: any Module, in float64. X: its input batch, float64 (float32's rounding,
+    about 1e-7, divided by eps = 1e-5 would make a correct backward pass look broken).
+    The scalar compared is loss(module(X), target) if a Loss is given, else
+    sum(module(X) * R) with a fixed random R (seeded by rng). Returns {"input": error,
+    "parameter 0": error, ...}: relative errors of dL/dX and of each parameter's .grad,
+    which keeps the backpropagated gradient.
     """
     X = check_gradcheck(module, X, loss).copy()  # our own copy: we nudge its entries
     out = module(X)

@@ -23,10 +23,8 @@ class Loss:
     """Base class of losses: loss(pred, target) checks both once, here where a user
     calls in, then returns forward(pred, target); backward() gives dL/dpred.
 
-    Calling a loss also stops a training run that diverges. A learning rate far too
-    large makes the network's outputs, then the loss, overflow to inf or NaN; the
-    error then names the call (in a loop that computes the loss once per step: the
-    step) instead of letting NaN flow on into the gradients and the weights.
+    A loss of inf or NaN (a run that diverges) stops with an error that names the call
+    and suggests a smaller learning rate, instead of letting NaN flow into the weights.
     """
 
     calls = 0  # how many times this loss was computed
@@ -51,11 +49,8 @@ class Loss:
 
 
 class MSELoss(Loss):
-    """Mean squared error L = 1/(n k) * sum_i sum_j (yhat_ij - y_ij)^2.
-
-    pred (yhat) and target (y): arrays of the same shape, (n,) or (n, k). The mean
-    runs over all n k entries, as in scikit-learn's mean_squared_error.
-    """
+    """Mean squared error L = 1/(n k) * sum_i sum_j (yhat_ij - y_ij)^2, as scikit-learn's
+    mean_squared_error: pred (yhat) and target (y) of one shape, (n,) or (n, k)."""
 
     def check(self, pred, target):
         return check_pred_and_target(pred, target, hint=self.diverged())  # one shape
@@ -72,9 +67,7 @@ class MSELoss(Loss):
 class CrossEntropyLoss(Loss):
     """Softmax and cross-entropy in one: L = -1/n * sum_i log softmax(z_i)[y_i].
 
-    pred: logits Z of shape (n, k), one row of k class scores per sample (the
-        output of the last Linear layer, no activation after it).
-    target: integer labels y of shape (n,), each in 0 .. k-1.
+    pred: logits Z (n, k), the last Linear layer's output; target: n labels in 0 .. k-1.
     """
 
     def check(self, pred, target):

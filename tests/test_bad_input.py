@@ -37,6 +37,7 @@ import nnlib  # noqa: E402
 import nnlib.exercises  # noqa: E402
 from nnlib import activations as A  # noqa: E402
 from nnlib import data, init, plotting, validation  # noqa: E402
+from nnlib.autodiff import Tensor  # noqa: E402
 from nnlib.layers import Linear, Sequential  # noqa: E402
 from nnlib.losses import CrossEntropyLoss, MSELoss  # noqa: E402
 from nnlib.module import Parameter  # noqa: E402
@@ -305,6 +306,12 @@ bad_labels("nnlib.gradcheck.gradcheck_loss", "target",
            lambda v: gradcheck.gradcheck_loss(CrossEntropyLoss(), GOOD_X, v), 4, 3)
 bad_rates("nnlib.gradcheck.gradcheck_loss", "eps",
           lambda v: gradcheck.gradcheck_loss(MSELoss(), GOOD_X, GOOD_X, eps=v))
+
+# --- nnlib.autodiff --------------------------------------------------------------------------
+
+bad_arrays("nnlib.autodiff.Tensor", "data", lambda v: Tensor(v), GOOD_X)
+bad_labels("nnlib.autodiff.Tensor.cross_entropy", "target",
+           lambda v: Tensor(GOOD_X).cross_entropy(v), 4, 3)
 
 # --- nnlib.data ------------------------------------------------------------------------------
 
@@ -605,12 +612,18 @@ ANSWERS = {  # checker -> function of the bad answer
         lambda a: nnlib.exercises.activations.check_symmetry_breaking(a),
     "activations.check_gradient_growth":
         lambda a: nnlib.exercises.activations.check_gradient_growth(a),
-    "backprop.check_forward_passes": lambda a: nnlib.exercises.backprop.check_forward_passes(a),
+    "backprop.check_multiply_adds forward":
+        lambda a: nnlib.exercises.backprop.check_multiply_adds(a, 268800, 3556736000),
+    "backprop.check_multiply_adds backward":
+        lambda a: nnlib.exercises.backprop.check_multiply_adds(236800, a, 3556736000),
+    "backprop.check_multiply_adds finite_differences":
+        lambda a: nnlib.exercises.backprop.check_multiply_adds(236800, 268800, a),
     "backprop.check_critical_learning_rate answer":
         lambda a: nnlib.exercises.backprop.check_critical_learning_rate(a, np.eye(2)),
     "backprop.check_critical_learning_rate X":
         lambda a: nnlib.exercises.backprop.check_critical_learning_rate(0.5, a),
-    "backprop.check_silu": lambda a: nnlib.exercises.backprop.check_silu(a),
+    "backprop.check_residual": lambda a: nnlib.exercises.backprop.check_residual(a),
+    "backprop.check_tensor_exp": lambda a: nnlib.exercises.backprop.check_tensor_exp(a),
     "backprop.check_bce_loss": lambda a: nnlib.exercises.backprop.check_bce_loss(a),
     "backprop.check_momentum": lambda a: nnlib.exercises.backprop.check_momentum(a),
 }

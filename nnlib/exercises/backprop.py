@@ -2,42 +2,75 @@
 
 import numpy as np
 
-from nnlib.activations import sigmoid
+from nnlib.activations import Tanh, sigmoid
+from nnlib.autodiff import Tensor
 from nnlib.exercises import not_answered, report
-from nnlib.gradcheck import gradcheck, gradcheck_loss
+from nnlib.gradcheck import gradcheck_loss, gradient_errors, relative_error
+from nnlib.layers import Linear, Sequential
 from nnlib.losses import Loss
 from nnlib.module import Module, Parameter
 
 __all__ = [
     "check_bce_loss",
     "check_critical_learning_rate",
-    "check_forward_passes",
     "check_momentum",
-    "check_silu",
+    "check_multiply_adds",
+    "check_residual",
+    "check_tensor_exp",
 ]
 
-DIGITS_NETWORK_PARAMETERS = 64 * 100 + 100 + 100 * 10 + 10  # the 64-100-10 network: 7510
+DIGITS_SIZES, BATCH = (64, 100, 10), 32  # the 64-100-10 digits network, a batch of 32
 
 
-def check_forward_passes(answer):
-    """How many forward passes do central differences need for the 64-100-10 network's gradient?"""
-    if not_answered(answer):
-        return False
-    P = DIGITS_NETWORK_PARAMETERS
+def _whole_number(answer):
+    """answer as a Python int if it is a whole number (an int, or a float such as 2e5)."""
     try:
-        answer = int(answer)
-    except (TypeError, ValueError, OverflowError):
-        return report([f"the answer must be a whole number, got {answer!r}"], "")
-    if answer == P:
-        hint = "that is P, the number of parameters; each one needs two forward passes"
-    elif answer == 64 * 100 + 100 * 10:
-        hint = "the biases are parameters too, and each one needs its own two passes"
-    elif answer in (P + 1, 2 * P + 1):
-        hint = "central differences need no pass at the unperturbed point"
-    else:
-        hint = "count the parameters P (weights and biases of both layers), then the passes each"
-    problems = [] if answer == 2 * P else [f"{answer} is not right: {hint}"]
-    return report(problems, f"2P = 2 x {P} = {2 * P} forward passes, against about 3 for backprop.")
+        value = float(answer)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if np.isfinite(value) and value == int(value) else None
+
+
+def check_multiply_adds(forward, backward, finite_differences):
+    """Multiply-adds in the matrix products of the 64-100-10 network on a batch of 32: one
+    forward pass, one backward pass with model[0].needs_input_grad = False, and the
+    central differences of the whole gradient."""
+    if not_answered(forward, backward, finite_differences):
+        return False
+    answers = {"forward": forward, "backward": backward,
+               "finite_differences": finite_differences}
+    counts = {name: _whole_number(value) for name, value in answers.items()}
+    bad = [f"{name} must be a whole number, got {answers[name]!r:.40}"
+           for name, value in counts.items() if value is None]
+    if bad:
+        return report(bad, "")
+    (d0, d1, d2), n = DIGITS_SIZES, BATCH
+    P = d0 * d1 + d1 + d1 * d2 + d2
+    fwd = n * (d0 * d1 + d1 * d2)  # X W1 and A1 W2
+    bwd = n * (d0 * d1 + 2 * d1 * d2)  # X^T G1; A1^T G2 and G2 W2^T (no G1 W1^T)
+    expected = {"forward": fwd, "backward": bwd, "finite_differences": 2 * P * fwd}
+    hints = {
+        "forward": {fwd // n: "multiply by the batch size: every sample goes through both "
+                              "products",
+                    n * (d0 * d1 + d1 + d1 * d2 + d2): "adding a bias is not a multiply-add "
+                                                       "of a matrix product"},
+        "backward": {2 * fwd: "the first layer skips dL/dX (needs_input_grad = False): it "
+                              "computes only X^T G",
+                     3 * fwd: "that is the forward and the backward pass together; count "
+                              "the backward pass alone"},
+        "finite_differences": {P * fwd: "central differences need two forward passes per "
+                                        "parameter",
+                               2 * P * fwd // n: "each forward pass runs the whole batch "
+                                                 "of 32"},
+    }
+    problems = []
+    for name, value in counts.items():
+        if value != expected[name]:
+            hint = hints[name].get(value, "count n d_in d_out for each product (n, d_in) @ "
+                                          "(d_in, d_out)")
+            problems.append(f"{name} = {value} is not right: {hint}")
+    return report(problems, f"forward {fwd}, backward {bwd} ({bwd / fwd:.2f} forward "
+                  f"passes),\ncentral differences {2 * P * fwd} (2P = {2 * P} forward passes).")
 
 
 def check_critical_learning_rate(answer, X):
@@ -57,8 +90,8 @@ def check_critical_learning_rate(answer, X):
     eigenvalues = np.linalg.eigvalsh(2.0 / len(X) * X.T @ X)  # the Hessian's, ascending
     expected = 2.0 / eigenvalues[-1]
     if np.isclose(answer, expected, rtol=1e-2):
-        return report([], f"eta* = 2 / lambda_max = {expected:.4f}: below it the iterates "
-                      "converge, above it they diverge.")
+        return report([], f"eta* = 2 / lambda_max = {expected:.4f}: below it the\n"
+                      "iterates converge, above it they diverge.")
     if np.isclose(answer, 1.0 / eigenvalues[-1], rtol=1e-2):
         hint = ("1 / lambda_max reaches the minimum along the steepest direction in one step; "
                 "divergence starts at twice that")
@@ -69,40 +102,39 @@ def check_critical_learning_rate(answer, X):
     return report([f"{answer:.4f} is not right: {hint}"], "")
 
 
-def _probe_values():
-    return np.array([[-1000.0, -30.0, -2.5, -0.3], [0.0, 0.7, 4.0, 1000.0]])
-
-
-def check_silu(layer_class):
-    """Is layer_class an nnlib Module computing SiLU(z) = z sigmoid(z), with a correct backward?"""
-    if not_answered(layer_class):
+def check_residual(block_class):
+    """Is block_class(layer) a Module computing X + layer(X), with the backward pass of both
+    paths and the layer's parameters?"""
+    if not_answered(block_class):
         return False
+    rng = np.random.default_rng(0)
+    layer = Sequential(Linear(4, 4, rng=rng), Tanh(), Linear(4, 4, rng=rng))
+    layer[0].bias.data[...] = rng.normal(size=4)
+    X = rng.normal(size=(5, 4))
     try:
-        layer = layer_class()
+        block = block_class(layer)
     except Exception as error:  # the learner's code: report, never raise
-        return report([f"{layer_class!r}() failed: {error}"], "")
-    if not isinstance(layer, Module):
-        return report(["the layer must be an nnlib Module (subclass Module or Activation)"], "")
+        return report([f"{block_class!r:.40}(layer) failed: {error}"], "")
+    if not isinstance(block, Module):
+        return report(["the block must be an nnlib Module (subclass Module)"], "")
     problems = []
-    Z = _probe_values()
     try:
-        with np.errstate(over="raise", divide="raise", invalid="raise"):
-            A = np.asarray(layer(Z), dtype=np.float64)
-        if A.shape != Z.shape or not np.allclose(A, Z * sigmoid(Z), rtol=1e-12, atol=1e-300):
-            problems.append("forward(Z) must return Z * sigmoid(Z), element-wise, in Z's shape")
-    except FloatingPointError as error:
-        problems.append(f"forward overflowed ({error}): use nnlib's stable sigmoid")
+        if not np.allclose(block(X), X + layer(X), rtol=1e-12):
+            problems.append("forward(X) must return X + layer.forward(X)")
+        if [id(p) for p in block.parameters()] != [id(p) for p in layer.parameters()]:
+            problems.append("parameters() must return the layer's parameters (an optimiser "
+                            "needs them)")
+        errors = gradient_errors(block, X)
+        if not problems and errors["input"] > 1e-7:
+            problems.append("dL/dX is wrong: X reaches the output along two paths, the skip "
+                            "and the layer; backward must add both gradients")
+        if not problems and max(errors.values()) > 1e-7:
+            problems.append("the parameters' gradients are wrong: backward must call the "
+                            "layer's backward once")
     except Exception as error:
-        problems.append(f"forward failed: {type(error).__name__}: {error}")
-    if not problems:
-        try:
-            error = gradcheck(layer, np.random.default_rng(0).normal(size=(5, 4)) * 2.0)
-            if not error < 1e-7:
-                problems.append(f"backward disagrees with central differences "
-                                f"(relative error {error:.1e}): check the derivative")
-        except Exception as error:
-            problems.append(f"backward failed: {type(error).__name__}: {error}")
-    return report(problems, "SiLU's forward and backward are right (relative error < 1e-7).")
+        problems.append(f"{type(error).__name__}: {error}")
+    return report(problems, "the block's backward adds the two paths,\n"
+                  "dL/dX = G + layer.backward(G), and passes the gradient check.")
 
 
 def check_bce_loss(loss_class):
@@ -167,3 +199,40 @@ def check_momentum(optimizer_class):
     except Exception as error:
         problems.append(f"{type(error).__name__}: {error}")
     return report(problems, "momentum steps match v <- mu v + g, theta <- theta - lr v.")
+
+
+def check_tensor_exp(tensor_exp):
+    """Is tensor_exp(t) an autodiff operation: a Tensor exp(t.data), with t as its parent
+    and a rule that adds out.grad * exp(t.data) into t.grad?"""
+    if not_answered(tensor_exp):
+        return False
+    if not callable(tensor_exp):
+        return report([f"tensor_exp must be a function of a Tensor, got {tensor_exp!r:.40}"],
+                      "")
+    rng = np.random.default_rng(0)
+    x0, R = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    problems = []
+    try:
+        x = Tensor(x0)
+        out = tensor_exp(x)
+        if not isinstance(out, Tensor):
+            problems.append("tensor_exp(t) must return a new Tensor: Tensor(value, (t,))")
+        elif not np.allclose(out.data, np.exp(x0), rtol=1e-12):
+            problems.append("its data must be np.exp(t.data)")
+        else:
+            (out * R).sum().backward()
+            if not np.any(x.grad):
+                problems.append("t.grad stayed 0: give the result its parent, Tensor(value, "
+                                "(t,)), and set its rule, out.rule = rule")
+            elif relative_error(x.grad, R * np.exp(x0)) > 1e-7:
+                problems.append("the rule must add out.grad * exp(t.data) into t.grad")
+            else:
+                x = Tensor(x0)
+                (tensor_exp(x) + tensor_exp(x)).sum().backward()
+                if relative_error(x.grad, 2 * np.exp(x0)) > 1e-7:
+                    problems.append("t used twice gets one gradient only: the rule must add "
+                                    "(+=) into t.grad, not overwrite it")
+    except Exception as error:  # the learner's code: report, never raise
+        problems.append(f"{type(error).__name__}: {error}")
+    return report(problems, "exp is an operation of the engine: its rule passes\n"
+                  "out.grad * exp(t.data) back, and gradients add up.")
