@@ -945,7 +945,8 @@ const main = document.querySelector("article.bd-article") || document.body;
 main.querySelectorAll("details").forEach(d => d.open = true);
 const tables = Array.from(main.querySelectorAll("table")).map(t => {
   const box = t.closest(".pst-scrollable-table-container") || t.parentElement;
-  return {text: Array.from(t.innerText).slice(0, 40).join(""), wider: t.scrollWidth > box.clientWidth + 1,
+  return {text: Array.from(t.innerText).slice(0, 40).join(""),
+          wider: t.scrollWidth > box.clientWidth + 1,
           scrolls: ["auto", "scroll"].includes(getComputedStyle(box).overflowX)};
 });
 const wide = Array.from(main.querySelectorAll("img.wide-figure")).filter(i => i.clientWidth)
