@@ -283,6 +283,7 @@ settle().then(() => {
   const captions = Array.from(main.querySelectorAll("figure figcaption")).map(c => ({
     text: cut(c.innerText.trim(), 60),
     color: getComputedStyle(c).color,
+    weight: Number(getComputedStyle(c).fontWeight),
     background: background(c),
   }));
   const visible = el => {
@@ -334,6 +335,7 @@ const background = el => {
 return Array.from(document.querySelectorAll("article.bd-article figure figcaption")).map(c => ({
   text: Array.from(c.innerText.trim()).slice(0, 60).join(""),
   color: getComputedStyle(c).color,
+  weight: Number(getComputedStyle(c).fontWeight),
   background: background(c),
 }));
 """
@@ -559,9 +561,13 @@ MIN_CAPTION_CONTRAST = 7.0  # WCAG's AAA level for body text
 
 
 def caption_problems(captions: list[dict], at_least: float = MIN_CAPTION_CONTRAST) -> list[str]:
+    """Captions paler than `at_least` against what is behind them, or thinner than
+    normal text (the theme's 300 makes grey text look paler still)."""
     return [f"caption {c['text']!r}: contrast {contrast(c['color'], c['background']):.1f} "
             f"({c['color']} on {c['background']}), below {at_least}"
-            for c in captions if contrast(c["color"], c["background"]) < at_least]
+            for c in captions if contrast(c["color"], c["background"]) < at_least] + [
+            f"caption {c['text']!r}: font weight {c['weight']}, thinner than the text's 400"
+            for c in captions if c["weight"] < 400]
 
 
 def search_box_problems(v: Visit) -> list[str]:
@@ -1116,7 +1122,8 @@ def test_layout_checks_bite(browser, tmp_path, built_html):
         'nowrap">' + "a long cell " * 30 + "</td></tr></table></div>"
         f'<figure><img src="{figure}" alt="a stretched figure" width="5000" '
         'style="width: 5000px"><figcaption style="color: #c8c8c8">a pale caption'
-        "</figcaption></figure>"
+        f'</figcaption></figure><figure><img src="{figure}" alt="a figure"><figcaption '
+        'style="font-weight: 300">a thin caption</figcaption></figure>'
         '<input type="search" placeholder="a second search box">'
         + slider_html("bite-works") + slider_html("bite-broken", working=False)
         + '<div style="width: 900px; height: 1px"></div>'
@@ -1149,7 +1156,10 @@ def test_layout_checks_bite(browser, tmp_path, built_html):
     assert any("per pixel" in p for p in sharpness_problems(v)), sharpness_problems(v)
     assert any("drawn 5000px" in p for p in legibility_problems(v)), legibility_problems(v)
     assert any("a pale caption" in p for p in caption_problems(v.data["captions"]))
-    assert caption_problems([c for c in v.data["captions"] if "pale" not in c["text"]]) == []
+    assert any("a thin caption" in p and "weight 300" in p
+               for p in caption_problems(v.data["captions"]))
+    assert caption_problems([c for c in v.data["captions"]
+                             if "pale" not in c["text"] and "thin" not in c["text"]]) == []
     assert any("2 search boxes" in p for p in search_box_problems(v)), search_box_problems(v)
     assert any("repeats itself" in p for p in title_problems(v)), title_problems(v)
     by_id = {s["id"]: s for s in sliders}
