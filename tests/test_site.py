@@ -11,7 +11,11 @@ resolve into the references section of the page that cites, and the bibliography
 lists every work of references.bib; headings are in order (one h1 per page, no skipped level);
 every figure of a chapter has a caption, alt text and an opaque background (legible
 in the dark theme); the chapters link their key terms to the glossary; the API
-reference documents every nnlib module.
+reference documents every nnlib module, with docstrings as prose and parameter fields
+(not as code) and signatures as written; inline maths keeps the punctuation after it on
+its line; every footer states the licences (CC BY 4.0 for the text and figures, MIT for
+the code) and the year; the landing page has its figure, a start button, the total time
+and a link to every chapter; no chapter's figure has text below 9 points.
 
 tests/test_browser.py loads the same build in a real browser.
 """
