@@ -69,7 +69,7 @@ def test_a_numpy_docstring_keeps_its_sections_for_napoleon():
 
 
 def test_wide_code_is_marked_full_width():
-    app = SimpleNamespace(srcdir=str(ROOT))
+    app = SimpleNamespace(srcdir=str(ROOT), builder=SimpleNamespace(format="html"))
     short, wide = nodes.literal_block(text="x = 1"), nodes.literal_block(text="x" * 90)
     nested = nodes.note("", nodes.literal_block(text="y" * 75))
     doctree = nodes.section("", short, wide, nested)

@@ -318,7 +318,9 @@ def too_wide(app, node) -> bool:
 def spread_wide_blocks(app, doctree, docname):
     """Give notebook cells, and code blocks outside cells, that do not fit the text
     column the theme's `full-width` class; and wide figures the class `wide-figure`
-    (on a phone they keep a readable size and scroll in their box)."""
+    (on a phone they keep a readable size and scroll in their box). HTML only."""
+    if app.builder.format != "html":
+        return
     for image in doctree.findall(nodes.image):
         width = image_width(app, image)
         if width and width > COLUMN_PX:
@@ -347,6 +349,8 @@ PUNCTUATION = re.compile(r"^[,.;:!?)\]\u2019'\"]+")
 
 
 def keep_punctuation_with_math(app, doctree, docname):
+    if app is not None and app.builder.format != "html":
+        return
     for math in list(doctree.findall(nodes.math)):
         parent = math.parent
         if parent is None:
