@@ -52,6 +52,11 @@ def use_book_style():
     Text at 11 points, readable on a web page; in a notebook, figures are drawn at
     twice their displayed resolution ("retina" PNG), so they stay sharp on
     high-density screens and when zoomed. Outside IPython only the text size changes.
+
+    Returns
+    -------
+    None
+        It changes matplotlib's settings (`plt.rcParams`) and IPython's figure format.
     """
     plt.rcParams["font.size"] = 11
     try:
@@ -64,7 +69,29 @@ def use_book_style():
 
 
 def plot_data(X, y, ax=None, labels=None, s=40, **scatter_kwargs):
-    """Scatter 2-D points X (n, 2) coloured and shaped by their integer class y (n,)."""
+    """Scatter 2-D points X (n, 2) coloured and shaped by their integer class y (n,).
+
+    Parameters
+    ----------
+    X : array-like, shape (n, 2)
+        The points.
+    y : array-like of int, shape (n,)
+        Their classes, 0 .. 9: class k is drawn in `CLASS_COLORS[k]` with marker
+        `CLASS_MARKERS[k]`, in every chapter.
+    ax : matplotlib Axes, optional
+        Where to draw (default: the current axes).
+    labels : sequence of str, optional
+        A name for each class, for the legend (default: "class 0", "class 1", ...).
+    s : float, default 40
+        Marker size, in points squared.
+    **scatter_kwargs
+        Passed on to `ax.scatter`.
+
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
+    """
     X = check_array(X, "X", ndim=2, n_columns=2)
     y = check_labels(y, "y", n_samples=len(X), n_classes=len(CLASS_COLORS))
     if labels is not None and (np.ndim(labels) != 1 or len(labels) <= y.max()):
@@ -91,8 +118,30 @@ def plot_decision_regions(
 ):
     """Shade the plane by the class `predict` gives each point, then scatter (X, y).
 
-    predict: a function taking an array (m, 2) and returning m integer classes.
-    X (n, 2), y (n,): the data, which also fixes the plotted window (plus `margin`).
+    Parameters
+    ----------
+    predict : callable
+        A function taking an array (m, 2) and returning m integer classes, such as a
+        fitted model's `predict`.
+    X : array-like, shape (n, 2)
+        The data; it also fixes the plotted window (plus `margin` on every side).
+    y : array-like of int, shape (n,), optional
+        The data's classes; without them only the regions are drawn.
+    ax : matplotlib Axes, optional
+        Where to draw (default: the current axes).
+    labels : sequence of str, optional
+        A name for each class, for the legend.
+    resolution : int, default 300
+        Grid points along each axis at which `predict` is evaluated.
+    margin : float, default 0.5
+        Space around the data, in the data's units.
+    s : float, default 40
+        Marker size of the data points.
+
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
     """
     if not callable(predict):
         raise TypeError(f"predict must be a function of X (m, 2), got {type(predict).__name__}")
@@ -127,7 +176,24 @@ def plot_decision_regions(
 
 
 def plot_line(w, b, ax=None, **line_kwargs):
-    """Draw the line w[0] x + w[1] y + b = 0 across the current axes' window."""
+    """Draw the line w[0] x + w[1] y + b = 0 across the current axes' window.
+
+    Parameters
+    ----------
+    w : array-like, shape (2,)
+        The line's normal vector (w1, w2); not zero.
+    b : float
+        The bias.
+    ax : matplotlib Axes, optional
+        Where to draw (default: the current axes); its limits are kept.
+    **line_kwargs
+        Passed on to `ax.plot` (colour, line style, label, ...).
+
+    Returns
+    -------
+    matplotlib Axes
+        The axes drawn on.
+    """
     w, b = check_array(w, "w"), check_array(b, "b")
     if w.size != 2:
         raise ValueError(f"w must hold two weights (w1, w2), got shape {w.shape}")
@@ -161,19 +227,34 @@ def _palette_png(png):
 class Slider:
     """An interactive figure that needs no kernel and no internet: a slider over frames.
 
-    fig: the matplotlib figure; draw(value) redraws it for one value of the slider.
-    values: the slider's positions, in order; label: what the slider sets (shown
-    beside it, with the current value); name: a short id, unique on the page
-    (letters, digits and "-"); alt: what the picture shows, for a reader who cannot
-    see it; start: the index of the first frame shown (default: the first); still:
-    the index of the frame shown where the slider cannot be (default: start).
-
     Every frame is drawn once, here, and stored as a PNG inside the HTML, with a few
     lines of JavaScript that swap the picture as the slider moves. So it works on the
     static website, in JupyterLab, VS Code and Colab; the same values always give
     the same HTML. Where HTML cannot be shown (a PDF, GitHub's preview) one frame,
     `still`, appears as a plain image. Frames are stored with 256 colours (a third of
     the bytes; plots use far fewer colours).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure
+        The figure to animate; the slider replaces it (it is closed).
+    draw : callable
+        `draw(value)` redraws `fig` for one value of the slider.
+    values : sequence
+        The slider's positions, in order (at least one; about 25 at most keeps a
+        notebook small: each frame is a PNG).
+    label : str
+        What the slider sets, shown beside it with the current value.
+    name : str
+        A short id, unique on the page: letters, digits and "-".
+    alt : str
+        What the picture shows, for a reader who cannot see it.
+    start : int, default 0
+        The index of the first frame shown.
+    fmt : str, default "{:.3g}"
+        How the current value is printed beside the slider.
+    still : int, optional
+        The index of the frame shown where the slider cannot be (default: start).
     """
 
     def __init__(self, fig, draw, values, label, name, alt, start=0, fmt="{:.3g}",

@@ -52,23 +52,44 @@ def check_array(
 ):
     """Return `value` as a finite floating-point ndarray, or raise a clear error.
 
-    value: array-like (ndarray, list or tuple of numbers; not a string or None).
-    name: the argument's name, used in messages (for example "X").
-    ndim: required number of dimensions (None: any).
-    n_columns: required size of the last axis (None: any).
-    shape: required shape (None: any).
-    dtype: floating dtype of the result. None (the default) keeps float32 and float64
-        arrays as they are, as numpy does, and turns anything else (integers,
-        booleans, lists) into float64.
-    hint: a sentence added (in parentheses) to the error for inf or NaN, where the
-        caller knows a likely cause (a loss: "training diverged?").
-
-    Raises TypeError for non-numeric input and ValueError for a wrong number of
-    dimensions, a wrong number of columns, an empty array, NaN or infinity.
-
     Calling a network checks its batch with this, so it is cheap when the input is
     already right: no copy, a few attribute tests, and one pass over the data for NaN
     and inf.
+
+    Parameters
+    ----------
+    value : array-like
+        An ndarray, or a list or tuple of numbers; not a string or None.
+    name : str
+        The argument's name, used in messages (for example "X").
+    ndim : int, optional
+        Required number of dimensions (default: any).
+    n_columns : int, optional
+        Required size of the last axis (default: any).
+    shape : tuple of int, optional
+        Required shape (default: any).
+    dtype : numpy floating dtype, optional
+        Dtype of the result. None (the default) keeps float32 and float64 arrays as
+        they are, as numpy does, and turns anything else (integers, booleans, lists)
+        into float64.
+    allow_empty : bool, default False
+        Whether an array with no entries passes.
+    hint : str, optional
+        A sentence added (in parentheses) to the error for inf or NaN, where the
+        caller knows a likely cause (a loss: "training diverged?").
+
+    Returns
+    -------
+    ndarray
+        `value` as a floating-point array (the same object when nothing changes).
+
+    Raises
+    ------
+    TypeError
+        For input that is not numeric (None, a string, complex numbers, objects).
+    ValueError
+        For a wrong number of dimensions, a wrong number of columns or a wrong shape,
+        an empty array, NaN or infinity.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got {_describe(value)}")
@@ -112,10 +133,29 @@ def check_array(
 def check_labels(value, name, *, n_samples=None, n_classes=None):
     """Return integer class labels as a 1-D int64 array, or raise a clear error.
 
-    value: array-like of shape (n_samples,) holding whole numbers 0 .. n_classes - 1
-        (or any integers when n_classes is None).
-    n_samples: required length (None: any).
-    n_classes: labels must lie in 0 .. n_classes - 1 (None: any integers).
+    Parameters
+    ----------
+    value : array-like of int, shape (n_samples,)
+        Whole numbers 0 .. n_classes - 1 (any integers when n_classes is None).
+        Floats are refused, even 0.0 and 1.0: the message says how to convert them.
+    name : str
+        The argument's name, used in messages (for example "y").
+    n_samples : int, optional
+        Required length (default: any).
+    n_classes : int, optional
+        Labels must lie in 0 .. n_classes - 1 (default: any integers).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_samples,)
+        The labels.
+
+    Raises
+    ------
+    TypeError
+        For None, a string or labels that are not integers.
+    ValueError
+        For a wrong shape or length, no labels, or labels out of range.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of integer labels, got {_describe(value)}")
@@ -147,8 +187,20 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
 def check_same_length(a, a_name, b, b_name):
     """Raise ValueError unless arrays `a` and `b` have the same first dimension.
 
-    Raises TypeError if either is not an array-like with at least one axis (None, a
-    string or a single number).
+    Parameters
+    ----------
+    a, b : array-like
+        Arrays with one entry (or row) per sample.
+    a_name, b_name : str
+        Their names, used in messages.
+
+    Raises
+    ------
+    TypeError
+        If either is not an array-like with at least one axis (None, a string or a
+        single number).
+    ValueError
+        If their lengths differ.
     """
     for value, name in ((a, a_name), (b, b_name)):
         if value is None or isinstance(value, (str, bytes)) or np.ndim(value) == 0:
@@ -162,9 +214,25 @@ def check_same_length(a, a_name, b, b_name):
 
 
 def check_positive(value, name, *, integer=False):
-    """Return `value` as a Python int (if `integer`) or float if it is a positive finite
-    number, else raise. Python numbers, not numpy scalars: a np.float64 learning rate
-    would silently turn a float32 network's updates into float64."""
+    """Return `value` as a Python number if it is a positive finite number, else raise.
+
+    Python numbers, not numpy scalars: a np.float64 learning rate would silently turn
+    a float32 network's updates into float64.
+
+    Parameters
+    ----------
+    value : int or float
+        The number to check (not a bool).
+    name : str
+        The argument's name, used in messages (for example "lr").
+    integer : bool, default False
+        Require a whole number and return an int (else a float).
+
+    Returns
+    -------
+    int or float
+        `value` as a Python number.
+    """
     kind = Integral if integer else Real
     if isinstance(value, bool) or not isinstance(value, kind):
         expected = "a positive integer" if integer else "a positive number"
@@ -204,10 +272,14 @@ def check_module(value, name):
 
 
 def check_layers(layers):
-    """Raise a clear error unless `layers` are one or more Module instances, each of which
-    takes as many features as the one before gives (Sequential's layers).
+    """Raise a clear error unless `layers` can be chained: Sequential's layers.
 
-    Layers that state no size (activations: in_features None) keep the width they get.
+    Parameters
+    ----------
+    layers : sequence of Module
+        One or more Module instances, each of which takes as many features as the one
+        before gives. Layers that state no size (activations: in_features None) keep
+        the width they get.
     """
     if not layers:
         raise ValueError("Sequential needs at least one layer, got none")
@@ -282,8 +354,16 @@ def array_function(ndim=None, **param_checks):
 def check_gradcheck(module, X, loss, name="X"):
     """The arguments of nnlib.gradcheck's functions: return X as a float64 array, or raise.
 
-    module: an nnlib Module (None for gradcheck_loss); loss: an nnlib Loss (or None with a
-    module). X and every parameter must be float64 (check_float64).
+    Parameters
+    ----------
+    module : Module or None
+        An nnlib Module (None for gradcheck_loss).
+    X : array-like
+        The input; it and every parameter of `module` must be float64 (check_float64).
+    loss : Loss or None
+        An nnlib Loss (None is allowed only with a module).
+    name : str, default "X"
+        The input's name, used in messages.
     """
     from nnlib.losses import Loss
 

@@ -6,6 +6,7 @@ subprocess and asserts that it fails, for the right reason.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -125,3 +126,74 @@ def test_import_order_check_catches_a_look_ahead(book_copy):
     edit_chapter(book_copy, import_from_chapter_4)
     code, output = contract_tests(book_copy, "imports_only")
     assert code != 0 and "imports nnlib.losses, introduced later" in output, output[-2000:]
+
+
+# --- the static checks of the built site (tests/test_site.py) -----------------------------
+
+
+@pytest.fixture
+def site_checks():
+    """tests/test_site.py's check functions, and the built site they read."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import test_site
+    finally:
+        sys.path.pop(0)
+    if not (test_site.HTML / "intro.html").is_file():
+        pytest.skip("no built site: make book first")
+    return test_site
+
+
+def built(site_checks, page):
+    return (site_checks.HTML / page).read_text(encoding="utf-8")
+
+
+def test_api_check_catches_code_blocks_and_evaluated_defaults(site_checks):
+    text = built(site_checks, "book/api.html")
+    assert site_checks.api_problems(text) == []
+    broken = text.replace('<span class="pre">np.float64</span>',
+                          '<span class="pre">&lt;class</span> '
+                          '<span class="pre">&#39;numpy.float64&#39;&gt;</span>', 1)
+    broken = broken.replace('<dl class="field-list', '<dl class="was-a-field-list')
+    broken = re.sub(r'<dd>(<p>)', r'<dd><div class="highlight-python notranslate"></div>\1',
+                    broken, count=1)
+    problems = site_checks.api_problems(broken)
+    assert any("field lists" in p for p in problems), problems
+    assert any("evaluated defaults" in p for p in problems), problems
+    assert any("shown as python code" in p for p in problems), problems
+
+
+def test_math_punctuation_check_catches_a_loose_comma(site_checks):
+    text = built(site_checks, "book/notation.html")
+    assert '<span class="nowrap"><span class="math' in text, "no glued maths on the page"
+    assert site_checks.math_punctuation_problems(text) == []
+    loose = re.sub(r'<span class="nowrap">(<span class="math[^>]*>(?:(?!</span>).)*</span>'
+                   r"[,.;:!?)]+)</span>", r"\1", text)
+    assert len(site_checks.math_punctuation_problems(loose)) >= 5
+
+
+def test_licence_check_catches_an_old_footer(site_checks):
+    text = built(site_checks, "intro.html")
+    assert site_checks.licence_problems(text) == []
+    old = re.sub(r'<p class="licence">.*?</p>', "", text, flags=re.S).replace(
+        "Copyright 2026", "Copyright 2023")
+    problems = site_checks.licence_problems(old)
+    assert len(problems) == 3, problems
+
+
+def test_landing_check_catches_a_bare_landing_page(site_checks):
+    chapters = ["chapters/01_perceptron", "chapters/06_conclusion"]
+    text = built(site_checks, "intro.html")
+    assert site_checks.landing_problems(text, chapters) == []
+    bare = re.sub(r"<img [^>]*landing[^>]*>", "", text)
+    bare = re.sub(r"Start with chapter 1", "Chapter 1", bare)
+    bare = bare.replace("whole course: about", "whole course: roughly")
+    bare = bare.replace('href="chapters/06_conclusion.html"', 'href="#"')
+    problems = site_checks.landing_problems(bare, chapters)
+    assert len(problems) == 4, problems
+
+
+def test_small_text_check_catches_tiny_fonts(site_checks):
+    assert site_checks.small_text_problems('ax.legend(fontsize="small")') == []
+    tiny = 'ax.legend(fontsize="x-small")\nax.text(0, 0, "a", fontsize=7)\n'
+    assert len(site_checks.small_text_problems(tiny)) == 2

@@ -11,13 +11,18 @@ resolve into the references section of the page that cites, and the bibliography
 lists every work of references.bib; headings are in order (one h1 per page, no skipped level);
 every figure of a chapter has a caption, alt text and an opaque background (legible
 in the dark theme); the chapters link their key terms to the glossary; the API
-reference documents every nnlib module.
+reference documents every nnlib module, with docstrings as prose and parameter fields
+(not as code) and signatures as written; inline maths keeps the punctuation after it on
+its line; every footer states the licences (CC BY 4.0 for the text and figures, MIT for
+the code) and the year; the landing page has its figure, a start button, the total time
+and a link to every chapter; no chapter's figure has text below 9 points.
 
 tests/test_browser.py loads the same build in a real browser.
 """
 
 from __future__ import annotations
 
+import html
 import importlib
 import os
 import re
@@ -561,3 +566,160 @@ def test_api_reference_documents_every_module():
                 if f'id="{name}.{public}"' not in text:
                     missing.append(f"{name}.{public}")
     assert not missing, f"book/api.md does not document: {missing}"
+
+
+def test_api_reference_renders_docstrings_as_text_and_fields():
+    """The docstrings read as prose, lists and parameter fields (sphinx.ext.napoleon on
+    the numpy-style tool modules), not as Python-highlighted code; signatures show
+    defaults as written (np.float64), not as evaluated (<class 'numpy.float64'>)."""
+    text = (HTML / "book" / "api.html").read_text(encoding="utf-8")
+    assert api_problems(text) == []
+
+
+def api_problems(text: str) -> list[str]:
+    problems = []
+    fields = len(re.findall(r'<dl class="field-list', text))
+    if fields < 15:
+        problems.append(f"only {fields} field lists (Parameters, Returns, ...) in the API")
+    if "Parameters" not in text or "Returns" not in text:
+        problems.append("no Parameters or Returns field in the API reference")
+    signatures = [html.unescape(re.sub(r"<[^>]+>", "", s))
+                  for s in re.findall(r'<dt class="sig[^"]*"[^>]*>(.*?)</dt>', text, flags=re.S)]
+    evaluated = [m for s in signatures for m in re.findall(r"<class '[\w.]+'>", s)]
+    if len(signatures) < 50:
+        problems.append(f"only {len(signatures)} signatures in the API reference")
+    if evaluated:
+        problems.append(f"signatures show evaluated defaults: {sorted(set(evaluated))}")
+    # Code blocks inside a documented object (dd): a docstring shown as Python code.
+    for dd in re.findall(r"<dd>(.*?)</dd>", text, flags=re.S):
+        for lang in re.findall(r'<div class="highlight-(\w+) notranslate', dd):
+            if lang not in {"text", "none", "pycon"}:
+                problems.append(f"a docstring shown as {lang} code: {dd[:120]!r}")
+    return problems
+
+
+# --- maths keeps the punctuation after it ---------------------------------------------------
+
+MATH_THEN_PUNCTUATION = re.compile(
+    r'(?P<before>.{0,40})<span class="math notranslate nohighlight">(?P<tex>(?:(?!</span>).)*)'
+    r"</span>(?P<punct>[,.;:!?)])"
+)
+
+
+def math_punctuation_problems(text: str) -> list[str]:
+    """Inline maths directly followed by punctuation, outside a no-wrap span: the
+    browser may break the line between them, leaving ", and" at a line's start."""
+    return [f"{m.group('tex')}{m.group('punct')}" for m in MATH_THEN_PUNCTUATION.finditer(text)
+            if not m.group("before").endswith('<span class="nowrap">')]
+
+
+@pytest.mark.parametrize("page", toc_files())
+def test_inline_math_keeps_its_punctuation(page):
+    path = HTML / f"{page}.html"
+    if not path.is_file():
+        pytest.skip(f"{page}.html was not built (test_toc_page_was_built says so)")
+    problems = math_punctuation_problems(path.read_text(encoding="utf-8"))
+    assert problems == [], f"{page}: maths whose punctuation can wrap: {problems[:5]}"
+
+
+# --- licences -------------------------------------------------------------------------------
+
+
+def licence_problems(text: str) -> list[str]:
+    problems = []
+    footer = text[text.find('class="bd-footer-content'):]
+    if "CC BY 4.0" not in footer or "creativecommons.org/licenses/by/4.0" not in footer:
+        problems.append("the footer does not state CC BY 4.0 for the text and figures")
+    if "MIT" not in footer:
+        problems.append("the footer does not state MIT for the code")
+    year = re.search(r"Copyright (\d{4})", footer)
+    if not year or year.group(1) != "2026":
+        problems.append(f"the footer's year is {year.group(1) if year else None}, not 2026")
+    return problems
+
+
+def test_every_page_states_the_licences():
+    """The footer of every page (not index.html, a redirect) names both licences."""
+    pages = [p for p in built_pages() if 'http-equiv="Refresh"' not in
+             p.read_text(encoding="utf-8")[:500]]
+    assert len(pages) >= len(toc_files()) - 1
+    problems = [f"{rel(p)}: {problem}" for p in pages
+                for problem in licence_problems(p.read_text(encoding="utf-8"))]
+    assert problems == [], "\n".join(problems[:10])
+
+
+def test_licence_files():
+    """LICENSE holds the MIT licence of the code (as pyproject.toml says) and names the
+    text's licence; the README says both."""
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert licence.startswith("MIT License") and "Copyright (c) 2026" in licence
+    assert "CC BY 4.0" in licence
+    assert 'license = { text = "MIT" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "[LICENSE](LICENSE)" in readme and "CC BY 4.0" in readme
+
+
+# --- the landing page -------------------------------------------------------------------------
+
+
+def landing_problems(text: str, chapters: list[str]) -> list[str]:
+    """What the landing page must offer: a picture of what the reader will build, a
+    start button to chapter 1, the total time, and a link to every chapter."""
+    problems = []
+    figure = re.search(r'<img alt="([^"]{40,})"[^>]*src="(_images/landing[^"]*\.png)"', text)
+    if not figure:
+        problems.append("no landing figure (with alt text) from book/_static/landing.png")
+    elif not (HTML / figure.group(2)).is_file():
+        problems.append(f"the landing figure {figure.group(2)} is missing")
+    start = re.search(r'<a [^>]*href="chapters/01_perceptron.html"[^>]*>\s*(?:<[^>]+>\s*)*'
+                      r"([^<]*Start[^<]*)", text)
+    if not start:
+        problems.append("no 'Start with chapter 1' link")
+    if not re.search(r"whole course: about \d+ hours", text):
+        problems.append("no total time ('The whole course: about N hours')")
+    for chapter in chapters:
+        if f'href="{chapter}.html"' not in text:
+            problems.append(f"the course map does not link to {chapter}")
+    return problems
+
+
+def test_landing_page():
+    chapters = [p for p in toc_files() if p.startswith("chapters/")]
+    assert len(chapters) >= 6, chapters
+    text = (HTML / "intro.html").read_text(encoding="utf-8")
+    assert landing_problems(text, chapters) == []
+
+
+# --- figure text ------------------------------------------------------------------------------
+
+# matplotlib's named sizes, relative to font.size (11 points: use_book_style).
+NAMED_SIZES = {"xx-small": 0.579, "x-small": 0.694, "small": 0.833, "medium": 1.0,
+               "large": 1.2, "x-large": 1.44, "xx-large": 1.728, "smaller": 0.833}
+MIN_POINTS = 9  # 12.5 pixels at 100 dpi; shown at 80 % or more (test_browser): 10 pixels
+
+
+def small_text_problems(code: str) -> list[str]:
+    """Font sizes below MIN_POINTS in a chapter's code: fontsize=8, size="x-small", ..."""
+    problems = []
+    sizes = r"\b(?:\w*fontsize|labelsize)\s*=\s*(?:(\d+(?:\.\d+)?)|[\"']([a-z-]+)[\"'])"
+    for m in re.finditer(sizes, code):
+        number, name = m.groups()
+        points = float(number) if number else 11 * NAMED_SIZES.get(name, 1.0)
+        if points < MIN_POINTS:
+            line = code[code.rfind("\n", 0, m.start()) + 1 : code.find("\n", m.end())]
+            problems.append(f"{points:.1f} pt: {line.strip()[:80]}")
+    return problems
+
+
+@pytest.mark.parametrize("page", chapter_pages())
+def test_figure_text_is_at_least_9_points(page):
+    """Text in a figure at least 9 points, so that it is at least 10 pixels on the page
+    (figures are drawn at 100 dpi and shown at 80 % of that size or more)."""
+    import nbformat
+
+    path = source_of(page)
+    if path is None or path.suffix != ".ipynb":
+        pytest.skip(f"{page} has no notebook")
+    nb = nbformat.read(path, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert small_text_problems(code) == []
