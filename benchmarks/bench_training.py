@@ -1,16 +1,17 @@
 """How fast does nnlib train the book's network, next to a bare numpy loop,
 scikit-learn and PyTorch? (benchmarks/README.md says what is measured and why.)
 
-    python benchmarks/bench_training.py               # both cases, about 3 minutes
+    python benchmarks/bench_training.py               # both cases (make bench)
     python benchmarks/bench_training.py --quick       # a smoke run, well under a minute
-    python benchmarks/bench_training.py --case digits --rounds 20 --threads 1
+    python benchmarks/bench_training.py --case digits --rounds 30 --threads 0
 
 Every implementation trains the same network, in -> 100 sigmoid units -> out, with
 softmax cross-entropy and plain minibatch SGD on the same data, with the same batch
-size, dtype, learning rate and number of epochs. The implementations take turns in
-interleaved rounds, so that a busy phase of a shared machine slows all of them; the
-report gives the median time per epoch, the ratio to the bare numpy loop (the median
-of the per-round ratios) and the test accuracy, as a table and a plot, in
+size, dtype, learning rate and number of epochs, on one thread by default. The
+implementations take turns in interleaved rounds, so that a busy phase of a shared
+machine slows all of them. The report gives, per implementation, the median time per
+epoch in CPU time and wall-clock time, the ratio to the bare numpy loop (the median of
+the per-round ratios) and the test accuracy, as a table and a plot in
 _build/benchmarks/. Timings are noisy: nothing here asserts a time.
 """
 
@@ -125,6 +126,16 @@ CASES = {"digits": digits_case, "mnist-sized": mnist_sized_case, "tiny": tiny_ca
 # scores per sample. Building the network and predicting are not timed.
 
 
+def clock():
+    """[wall-clock seconds, CPU seconds of this process]: clock() - start gives both.
+
+    CPU time counts this process's own work only, so other programs on a shared
+    machine disturb it far less than the wall clock; with BLAS or PyTorch on several
+    threads it adds up their threads' time (hence --threads 1 by default).
+    """
+    return np.array([time.perf_counter(), time.process_time()])
+
+
 def train_nnlib(case, seed):
     """The book's network and training loop (chapter 5), in the case's dtype."""
     d_in, hidden, k = case.sizes
@@ -135,7 +146,7 @@ def train_nnlib(case, seed):
     optimizer = SGD(model.parameters(), lr=case.lr)
     model[0].needs_input_grad = False  # the data needs no gradient
     X, y = case.X_train, case.y_train
-    start = time.perf_counter()
+    start = clock()
     for _epoch in range(case.epochs):
         order = rng.permutation(len(X))  # a new random order every epoch
         for first in range(0, len(X), case.batch_size):
@@ -145,7 +156,7 @@ def train_nnlib(case, seed):
             loss_fn(logits, y[batch])
             model.backward(loss_fn.backward())
             optimizer.step()
-    return time.perf_counter() - start, model
+    return clock() - start, model
 
 
 def train_numpy_loop(case, seed):
@@ -167,7 +178,7 @@ def train_numpy_loop(case, seed):
         A = 1.0 / (1.0 + np.exp(-(Xb @ W1 + b1)))
         return A, A @ W2 + b2
 
-    start = time.perf_counter()
+    start = clock()
     with np.errstate(over="ignore"):
         for _epoch in range(case.epochs):
             order = rng.permutation(len(X))
@@ -185,7 +196,7 @@ def train_numpy_loop(case, seed):
                 b2 -= lr * dZ.sum(axis=0)
                 W1 -= lr * (Xb.T @ dZ1)
                 b1 -= lr * dZ1.sum(axis=0)
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
 
     def predict(X_test):
         with np.errstate(over="ignore"):
@@ -207,9 +218,9 @@ def train_sklearn(case, seed):
         tol=0.0, n_iter_no_change=case.epochs + 1, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # max_iter reached: intended
-        start = time.perf_counter()
+        start = clock()
         model.fit(case.X_train, case.y_train)
-        seconds = time.perf_counter() - start
+        seconds = clock() - start
     return seconds, model.predict_proba
 
 
@@ -224,7 +235,7 @@ def train_torch(case, seed):
     loss_fn = torch.nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(model.parameters(), lr=case.lr)
     X, y = torch.from_numpy(case.X_train), torch.from_numpy(case.y_train)  # no copies
-    start = time.perf_counter()
+    start = clock()
     for _epoch in range(case.epochs):
         order = torch.randperm(len(X))
         for first in range(0, len(X), case.batch_size):
@@ -232,7 +243,7 @@ def train_torch(case, seed):
             optimizer.zero_grad()
             loss_fn(model(X[batch]), y[batch]).backward()
             optimizer.step()
-    seconds = time.perf_counter() - start
+    seconds = clock() - start
 
     def predict(X_test):
         with torch.no_grad():
@@ -259,8 +270,9 @@ def implementations():
 
 @dataclass
 class Result:
-    per_epoch: list = field(default_factory=list)  # seconds per epoch, one per round
-    accuracy: list = field(default_factory=list)  # test accuracy, one per round
+    wall: list = field(default_factory=list)  # wall-clock seconds per epoch, per round
+    cpu: list = field(default_factory=list)  # CPU seconds per epoch, per round
+    accuracy: list = field(default_factory=list)  # test accuracy, per round
 
 
 def run_rounds(case, names, log=print):
@@ -271,36 +283,40 @@ def run_rounds(case, names, log=print):
         for name in names:
             seconds, predict = TRAIN[name](case, seed=round_index)
             if round_index > 0:
-                results[name].per_epoch.append(seconds / case.epochs)
+                result = results[name]
+                result.wall.append(float(seconds[0]) / case.epochs)
+                result.cpu.append(float(seconds[1]) / case.epochs)
                 scores = np.asarray(predict(case.X_test))
-                results[name].accuracy.append(float(np.mean(
-                    scores.argmax(axis=1) == case.y_test)))
+                result.accuracy.append(float(np.mean(scores.argmax(axis=1) == case.y_test)))
         if round_index > 0:
-            log(f"  round {round_index}/{case.rounds}, s/epoch: " + ", ".join(
-                f"{name} {results[name].per_epoch[-1]:.4f}" for name in names))
+            log(f"  round {round_index}/{case.rounds}, s/epoch (wall, CPU): " + ", ".join(
+                f"{name} {results[name].wall[-1]:.4f} {results[name].cpu[-1]:.4f}"
+                for name in names))
     return results
 
 
-def ratio(results, a, b):
-    """Median, min and max over the rounds of a's time / b's time in the same round."""
-    r = np.array(results[a].per_epoch) / np.array(results[b].per_epoch)
-    return float(np.median(r)), float(r.min()), float(r.max())
+def ratio(results, a, b, clock="cpu"):
+    """Median and quartiles over the rounds of a's time / b's time in the same round."""
+    r = np.array(getattr(results[a], clock)) / np.array(getattr(results[b], clock))
+    return tuple(float(q) for q in np.percentile(r, [50, 25, 75]))
 
 
 def table(case, results):
     lines = [f"**{case.describe()}**", "",
-             "| implementation | s/epoch (median) | interquartile range | x numpy loop "
-             "(median, min - max) | test accuracy |", "|---|---|---|---|---|"]
+             "| implementation | s/epoch, CPU | s/epoch, wall | x numpy loop, CPU "
+             "(quartiles) | x numpy loop, wall | test accuracy |", "|---|---|---|---|---|---|"]
     for name, r in results.items():
-        q1, median, q3 = np.percentile(r.per_epoch, [25, 50, 75])
-        mid, low, high = ratio(results, name, "numpy loop")
-        lines.append(f"| {name} | {median:.4f} | {q1:.4f} - {q3:.4f} | {mid:.2f} "
-                     f"({low:.2f} - {high:.2f}) | {np.mean(r.accuracy):.4f} |")
+        cpu, q1, q3 = ratio(results, name, "numpy loop")
+        lines.append(f"| {name} | {np.median(r.cpu):.4f} | {np.median(r.wall):.4f} | "
+                     f"{cpu:.2f} ({q1:.2f} - {q3:.2f}) | "
+                     f"{ratio(results, name, 'numpy loop', 'wall')[0]:.2f} | "
+                     f"{np.mean(r.accuracy):.4f} |")
     target = TARGETS.get(case.name)
     if target:
-        mid = ratio(results, "nnlib", "numpy loop")[0]
-        lines += ["", f"Target (issue 12): nnlib <= {target:.2f} x the numpy loop: "
-                  f"{mid:.2f}, {'met' if mid <= target else 'NOT met'}."]
+        cpu, wall = (ratio(results, "nnlib", "numpy loop", c)[0] for c in ("cpu", "wall"))
+        lines += ["", f"Target (issue 12): nnlib <= {target:.2f} x the numpy loop in CPU "
+                  f"time: {cpu:.2f}, {'met' if cpu <= target else 'NOT met'} "
+                  f"(wall clock: {wall:.2f})."]
     return "\n".join(lines)
 
 
@@ -310,22 +326,25 @@ def plot(all_results, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(all_results), figsize=(4.5 * len(all_results), 2.8),
+    fig, axes = plt.subplots(1, len(all_results), figsize=(5.2 * len(all_results), 3.4),
                              squeeze=False)
     for ax, (case, results) in zip(axes[0], all_results, strict=True):
         names = list(results)[::-1]
-        q1, median, q3 = np.percentile([results[n].per_epoch for n in names],
-                                       [25, 50, 75], axis=1)
-        ax.barh(names, median, xerr=[median - q1, q3 - median], capsize=3,
-                color=["#1f77b4" if n == "nnlib" else "#999999" for n in names])
-        for y, m in enumerate(median):
-            ax.text(m, y, f" {m * 1000:.1f} ms", va="center", fontsize=8)
-        ax.set_xlim(0, median.max() * 1.35)
-        ax.set_xlabel("seconds per epoch (median, bars: IQR)")
+        y = np.arange(len(names))
+        for offset, clock, color in ((0.2, "cpu", "#1f77b4"), (-0.2, "wall", "#aec7e8")):
+            q1, median, q3 = np.percentile([getattr(results[n], clock) for n in names],
+                                           [25, 50, 75], axis=1) * 1000  # milliseconds
+            ax.barh(y + offset, median, height=0.4, xerr=[median - q1, q3 - median],
+                    capsize=2, color=color, label=f"{clock} (median, IQR)")
+            for yi, m in zip(y, median, strict=True):
+                ax.text(m, yi + offset, f" {m:.1f}", va="center", fontsize=7)
+        ax.set_yticks(y, names)
+        ax.set_xlabel("milliseconds per epoch")
         ax.set_title(f"{case.name}: {'-'.join(map(str, case.sizes))}, "
                      f"batch {case.batch_size}, {case.dtype}", fontsize=10)
-    fig.suptitle("Time per training epoch, same network and SGD (shorter is faster)",
-                 fontsize=11)
+        ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2)
+        ax.set_xlim(0, ax.get_xlim()[1] * 1.2)
+    fig.suptitle("Time per training epoch (shorter is faster)", fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
     plt.close(fig)
@@ -373,15 +392,15 @@ def main(argv=None):
     parser.add_argument("--case", choices=[*CASES, "all"], default="all")
     parser.add_argument("--quick", action="store_true", help="small and short: a smoke run")
     parser.add_argument("--rounds", type=int, help="recorded rounds (default: the case's)")
-    parser.add_argument("--threads", type=int, help="threads for numpy's BLAS and PyTorch "
-                        "(default: each library's own choice)")
+    parser.add_argument("--threads", type=int, default=1, help="threads for numpy's BLAS "
+                        "and PyTorch (default 1; 0: each library's own choice)")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "benchmarks")
     args = parser.parse_args(argv)
     names = implementations()
     if "PyTorch" not in names:
         print("PyTorch is not installed: skipped (it is optional, not in requirements.txt)")
     all_results = []
-    with limit_threads(args.threads):
+    with limit_threads(args.threads or None):
         report = [f"Measured on {machine()}", ""]
         for case_name in ["digits", "mnist-sized"] if args.case == "all" else [args.case]:
             case = CASES[case_name](args.quick)

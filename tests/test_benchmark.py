@@ -66,14 +66,18 @@ def test_every_implementation_learns_the_tiny_problem(tmp_path):
 
 def test_the_table_states_the_target_and_whether_it_is_met():
     case = bench.tiny_case()
-    loop = bench.Result([0.2, 0.2], [0.9, 0.9])
-    slow = {"nnlib": bench.Result([0.3, 0.26], [0.9, 0.9]), "numpy loop": loop}
-    fast = {"nnlib": bench.Result([0.24, 0.22], [0.9, 0.9]), "numpy loop": loop}
-    assert bench.ratio(slow, "nnlib", "numpy loop") == pytest.approx((1.4, 1.3, 1.5))
+    loop = bench.Result(wall=[0.2, 0.2, 0.2], cpu=[0.2, 0.2, 0.2], accuracy=[0.9] * 3)
+    slow = {"nnlib": bench.Result([0.3, 0.26, 0.28], [0.3, 0.26, 0.28], [0.9] * 3),
+            "numpy loop": loop}
+    fast = {"nnlib": bench.Result([0.4, 0.4, 0.4], [0.24, 0.22, 0.23], [0.9] * 3),
+            "numpy loop": loop}
+    assert bench.ratio(slow, "nnlib", "numpy loop") == pytest.approx((1.4, 1.35, 1.45))
     assert "Target" not in bench.table(case, slow)  # the tiny case has none
     digits = replace(case, name="digits")
-    assert "nnlib <= 1.30 x the numpy loop: 1.40, NOT met." in bench.table(digits, slow)
-    assert "nnlib <= 1.30 x the numpy loop: 1.15, met." in bench.table(digits, fast)
+    assert "the numpy loop in CPU time: 1.40, NOT met (wall clock: 1.40)" in bench.table(
+        digits, slow)
+    assert "the numpy loop in CPU time: 1.15, met (wall clock: 2.00)" in bench.table(
+        digits, fast)
 
 
 def test_mnist_sized_data_is_reproducible_and_float32():
