@@ -98,7 +98,7 @@ def digits_case(quick=False):
     """scikit-learn's 8x8 digits as the book loads them (chapter 5), float64."""
     X_train, X_test, y_train, y_test = load_digits_split()
     return Case("digits", X_train, y_train, X_test, y_test, hidden=100, batch_size=32,
-                lr=0.3, epochs=5 if quick else 30, rounds=1 if quick else 15)
+                lr=0.3, epochs=5 if quick else 60, rounds=1 if quick else 10)
 
 
 def mnist_sized_case(quick=False):
@@ -106,7 +106,7 @@ def mnist_sized_case(quick=False):
     n_train, n_test = (6_000, 1_000) if quick else (60_000, 10_000)
     X_train, X_test, y_train, y_test = make_mnist_sized(n_train, n_test)
     return Case("mnist-sized", X_train, y_train, X_test, y_test, hidden=100,
-                batch_size=128, lr=0.1, epochs=1, rounds=1 if quick else 9)
+                batch_size=128, lr=0.1, epochs=1, rounds=1 if quick else 15)
 
 
 def tiny_case(quick=True):
@@ -336,8 +336,8 @@ def plot(all_results, path):
                                            [25, 50, 75], axis=1) * 1000  # milliseconds
             ax.barh(y + offset, median, height=0.4, xerr=[median - q1, q3 - median],
                     capsize=2, color=color, label=f"{clock} (median, IQR)")
-            for yi, m in zip(y, median, strict=True):
-                ax.text(m, yi + offset, f" {m:.1f}", va="center", fontsize=7)
+            for yi, m, right in zip(y, median, q3, strict=True):
+                ax.text(right, yi + offset, f"  {m:.1f}", va="center", fontsize=7)
         ax.set_yticks(y, names)
         ax.set_xlabel("milliseconds per epoch")
         ax.set_title(f"{case.name}: {'-'.join(map(str, case.sizes))}, "
@@ -361,8 +361,8 @@ def machine():
     if "PyTorch" in implementations():
         import torch
 
-        info.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
-    info += [f"{pool['internal_api']} {pool['version']} ({pool['num_threads']} threads)"
+        info.append(f"torch {torch.__version__}, threads: {torch.get_num_threads()}")
+    info += [f"{pool['internal_api']} {pool['version']}, threads: {pool['num_threads']}"
              for pool in threadpool_info() if pool["user_api"] == "blas"]
     return "; ".join(info)
 
