@@ -301,7 +301,9 @@ def ratio(results, a, b, clock="cpu"):
     return tuple(float(q) for q in np.percentile(r, [50, 25, 75]))
 
 
-def table(case, results):
+def table(case, results, judge="cpu"):
+    """The markdown table of a case; the target is judged on the `judge` clock (CPU time
+    on one thread; the wall clock when the libraries run several threads)."""
     lines = [f"**{case.describe()}**", "",
              "| implementation | s/epoch, CPU | s/epoch, wall | x numpy loop, CPU "
              "(quartiles) | x numpy loop, wall | test accuracy |", "|---|---|---|---|---|---|"]
@@ -313,10 +315,13 @@ def table(case, results):
                      f"{np.mean(r.accuracy):.4f} |")
     target = TARGETS.get(case.name)
     if target:
-        cpu, wall = (ratio(results, "nnlib", "numpy loop", c)[0] for c in ("cpu", "wall"))
-        lines += ["", f"Target (issue 12): nnlib <= {target:.2f} x the numpy loop in CPU "
-                  f"time: {cpu:.2f}, {'met' if cpu <= target else 'NOT met'} "
-                  f"(wall clock: {wall:.2f})."]
+        value = {c: ratio(results, "nnlib", "numpy loop", c)[0] for c in ("cpu", "wall")}
+        other = "wall" if judge == "cpu" else "cpu"
+        names = {"cpu": "CPU time", "wall": "wall-clock time"}
+        lines += ["", f"Target (issue 12): nnlib <= {target:.2f} x the numpy loop in "
+                  f"{names[judge]}: {value[judge]:.2f}, "
+                  f"{'met' if value[judge] <= target else 'NOT met'} "
+                  f"({names[other]}: {value[other]:.2f})."]
     return "\n".join(lines)
 
 
@@ -408,7 +413,7 @@ def main(argv=None):
             print(f"== {case.describe()}")
             results = run_rounds(case, names)
             all_results.append((case, results))
-            report += [table(case, results), ""]
+            report += [table(case, results, "cpu" if args.threads == 1 else "wall"), ""]
             print("\n" + report[-2] + "\n")
     report.append("Load average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -74,10 +74,12 @@ def test_the_table_states_the_target_and_whether_it_is_met():
     assert bench.ratio(slow, "nnlib", "numpy loop") == pytest.approx((1.4, 1.35, 1.45))
     assert "Target" not in bench.table(case, slow)  # the tiny case has none
     digits = replace(case, name="digits")
-    assert "the numpy loop in CPU time: 1.40, NOT met (wall clock: 1.40)" in bench.table(
+    assert "the numpy loop in CPU time: 1.40, NOT met (wall-clock time: 1.40)" in bench.table(
         digits, slow)
-    assert "the numpy loop in CPU time: 1.15, met (wall clock: 2.00)" in bench.table(
+    assert "the numpy loop in CPU time: 1.15, met (wall-clock time: 2.00)" in bench.table(
         digits, fast)
+    assert "in wall-clock time: 2.00, NOT met (CPU time: 1.15)" in bench.table(
+        digits, fast, judge="wall")
 
 
 def test_mnist_sized_data_is_reproducible_and_float32():
