@@ -21,7 +21,6 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 # Slow: tests that start Jupyter kernels or subprocesses, run whole chapters, or need the
 # built website. `make test` (and CI) runs everything.
 SLOW_FILES = {
-    "test_benchmark.py",
     "test_browser.py",
     "test_checks_bite.py",
     "test_notebook_reruns.py",
