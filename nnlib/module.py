@@ -20,8 +20,8 @@ class Parameter:
     """A trainable array: `data` holds the values, `grad` (same shape) the gradient
     of the loss with respect to them, accumulated by backward passes.
 
-    dtype: float64 (the default) or float32, which halves the memory and roughly the
-        time of large matrix products, at the price of 7 significant digits instead of 16.
+    dtype: float64 (the default) or float32, which halves the memory, at the price of
+        about 7 significant digits instead of about 16.
     """
 
     def __init__(self, data, dtype=np.float64):
@@ -75,6 +75,7 @@ class Module:
         return f"{type(self).__name__}()"
 
     def __getattr__(self, name):
-        # Python calls this only for a missing attribute; the usual cause is backward
-        # looking for what forward keeps (such as Linear's X) before any forward pass.
-        raise AttributeError(f"{type(self).__name__} has no {name!r}: forward not run yet?")
+        # Python calls this only for a missing attribute: backward looking for what forward
+        # keeps (such as Linear's X) before any forward pass, or a misspelt name.
+        raise AttributeError(
+            f"{type(self).__name__} has no {name!r} (forward not run yet, or a typo?)")

@@ -233,7 +233,7 @@ def test_network_with_activations_backpropagates_correctly():
 
 def test_layer_errors_are_clear():
     layer = A.ReLU()
-    with pytest.raises(AttributeError, match="ReLU has no 'Z': forward not run yet"):
+    with pytest.raises(AttributeError, match=r"ReLU has no 'Z' \(forward not run yet"):
         layer.backward(np.ones((2, 3)))
     with pytest.raises(ValueError, match="X must be finite"):
         layer(np.array([[1.0, np.nan]]))

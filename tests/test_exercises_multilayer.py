@@ -39,10 +39,10 @@ def xor_net():
                       linear([[1], [1]], [-1.5]), Step())
 
 
-def staircase(f, a, b, n, steepness=20.0):
+def staircase(f, a, b, n, rho_delta=20.0):
     h = (b - a) / n
     t = a + h * np.arange(n + 1)
-    k = steepness / h
+    k = rho_delta / h
     return Sequential(linear(np.full((1, n), k), -k * (t[1:] - h / 2)), Sigmoid(),
                       linear(np.diff(f(t)).reshape(-1, 1), [f(t[0])]))
 

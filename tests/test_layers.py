@@ -244,8 +244,14 @@ def test_linear_backward_accumulates_until_zero_grad():
 
 
 def test_linear_backward_before_forward_says_what_to_do():
-    with pytest.raises(AttributeError, match=r"Linear has no 'X': forward not run yet"):
+    with pytest.raises(AttributeError, match=r"Linear has no 'X' \(forward not run yet"):
         Linear(3, 2, rng=0).backward(np.ones((4, 2)))
+
+
+def test_a_misspelt_attribute_is_not_only_blamed_on_forward():
+    # Module.__getattr__ answers every missing name, typos included: it says both.
+    with pytest.raises(AttributeError, match=r"Linear has no 'weigth' \(.*or a typo\?\)"):
+        Linear(3, 2, rng=0).weigth  # noqa: B018
 
 
 # ------------------------------------------------------------------ Sequential

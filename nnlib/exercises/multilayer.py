@@ -19,10 +19,11 @@ __all__ = [
     "check_xor_network",
 ]
 
-# Steepness rho * Delta (Delta: the width of a piece) of the staircase network in chapter 2,
-# and the tail factor tau of its error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
-STEEPNESS = 20.0
-TAIL = 2 * np.exp(-STEEPNESS / 2) / (1 - np.exp(-STEEPNESS))
+# rho * Delta (rho: the steepness of a sigmoid step, Delta: the width of a piece) of the
+# staircase network in chapter 2 (its argument rho_delta), and the tail factor tau of its
+# error bound B(N) = K (beta - alpha) / N * (1/2 + tau).
+RHO_DELTA = 20.0
+TAIL = 2 * np.exp(-RHO_DELTA / 2) / (1 - np.exp(-RHO_DELTA))
 
 
 def _outputs(net, X, problems):
