@@ -11,8 +11,12 @@ gives the activation a = g(z). For each g this module has
   and whose backward(grad_out) returns grad_out * g'(Z), the chain rule for an
   element-wise function.
 
-Convention at kinks: where g has a corner (z = 0 for the step, ReLU and leaky
-ReLU), g_derivative returns the LEFT derivative, so relu_derivative(0) == 0.
+Convention where g' does not exist (z = 0 for the step, ReLU, leaky ReLU, and ELU with
+alpha != 1): g_derivative(0) is the limit of g'(z) as z rises to 0, the slope just left
+of 0. So relu_derivative(0) == 0, leaky_relu_derivative(0) == negative_slope,
+elu_derivative(0) == alpha and step_derivative(0) == 0. For a continuous g this is the
+left derivative; the step jumps at 0 (H(0) = 1), its left difference quotient
+(H(0) - H(-h)) / h = 1 / h diverges, and the value 0 is its right derivative.
 It is chosen once, here, and every layer and chapter uses it.
 
 The output activations softmax and log_softmax act on whole rows instead: they
@@ -78,7 +82,7 @@ def step(z):
 
 @array_function()
 def step_derivative(z):
-    """g'(z) = 0 for z != 0, and the left derivative 0 at z = 0: no gradient flows through."""
+    """g'(z) = 0 for z != 0, and 0 at z = 0 (the limit from the left): no gradient flows."""
     return np.zeros_like(z)
 
 
@@ -128,7 +132,7 @@ def relu(z):
 
 @array_function()
 def relu_derivative(z):
-    """g'(z) = 1 if z > 0 else 0 (the left derivative, 0, at the kink z = 0)."""
+    """g'(z) = 1 if z > 0 else 0 (at the kink z = 0, the slope from the left, 0)."""
     return (z > 0).astype(z.dtype)
 
 
@@ -140,7 +144,7 @@ def leaky_relu(z, negative_slope=0.01):
 
 @array_function(negative_slope=check_non_negative)
 def leaky_relu_derivative(z, negative_slope=0.01):
-    """g'(z) = 1 if z > 0 else negative_slope (the left derivative at z = 0)."""
+    """g'(z) = 1 if z > 0 else negative_slope (at z = 0, the slope from the left)."""
     return np.where(z > 0, 1.0, negative_slope).astype(z.dtype)
 
 
@@ -171,7 +175,7 @@ def elu(z, alpha=1.0):
 
 @array_function(alpha=check_positive)
 def elu_derivative(z, alpha=1.0):
-    """g'(z) = 1 if z > 0 else alpha exp(z) (the left derivative at 0; no kink if alpha = 1)."""
+    """g'(z) = 1 if z > 0 else alpha exp(z) (at 0, the slope from the left: alpha)."""
     return np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))
 
 
@@ -180,8 +184,8 @@ _GELU_A = 0.044715  # floats: a numpy float64 constant would turn a float32 z in
 
 
 def _gelu_inner(z):
-    """u(z) = sqrt(2/pi) (z + 0.044715 z**3) and its derivative u'(z)."""
-    # Clipping only keeps z**3 finite: for |z| >= 1e6, sigmoid(2u) is exactly 0 or 1 anyway.
+    """q(z) = sqrt(2/pi) (z + 0.044715 z**3) and its derivative q'(z)."""
+    # Clipping only keeps z**3 finite: for |z| >= 1e6, sigmoid(2q) is exactly 0 or 1 anyway.
     z = np.clip(z, -1e6, 1e6)
     return _GELU_C * (z + _GELU_A * z**3), _GELU_C * (1.0 + 3.0 * _GELU_A * z**2)
 
@@ -190,19 +194,19 @@ def _gelu_inner(z):
 def gelu(z):
     """Gaussian error linear unit, tanh approximation (Hendrycks and Gimpel 2016).
 
-    g(z) = z Phi(z) ~ z (1 + tanh(u)) / 2 = z sigmoid(2u), u = sqrt(2/pi) (z + 0.044715 z^3),
+    g(z) = z Phi(z) ~ z (1 + tanh(q)) / 2 = z sigmoid(2q), q = sqrt(2/pi) (z + 0.044715 z^3),
     where Phi is the standard normal CDF. Range about [-0.17, inf); smooth everywhere.
     This is PyTorch's GELU(approximate="tanh"); it differs from z Phi(z) by < 1e-3.
     """
-    u, _ = _gelu_inner(z)
-    return z * sigmoid.unchecked(2.0 * u)
+    q, _ = _gelu_inner(z)
+    return z * sigmoid.unchecked(2.0 * q)
 
 
 @array_function()
 def gelu_derivative(z):
-    """g'(z) = sigmoid(2u) + z sigmoid'(2u) 2 u'(z) (product and chain rules)."""
-    u, du = _gelu_inner(z)
-    return sigmoid.unchecked(2.0 * u) + z * sigmoid_derivative.unchecked(2.0 * u) * 2.0 * du
+    """g'(z) = sigmoid(2q) + z sigmoid'(2q) 2 q'(z) (product and chain rules)."""
+    q, dq = _gelu_inner(z)
+    return sigmoid.unchecked(2.0 * q) + z * sigmoid_derivative.unchecked(2.0 * q) * 2.0 * dq
 
 
 class Activation(Module):
@@ -295,7 +299,7 @@ def softmax(Z):
     """softmax(z)_j = exp(z_j) / sum_i exp(z_i), row by row: Z (n, k) -> probabilities (n, k).
 
     Each row is positive and sums to 1. Subtracting the row maximum first does
-    not change the result (softmax(z + c) = softmax(z)) but prevents overflow.
+    not change the result (softmax(z - m) = softmax(z)) but prevents overflow.
     """
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)

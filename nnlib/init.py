@@ -81,7 +81,7 @@ def init_linear_layers(model, scheme, rng=None):
             init_linear_layers(layer, scheme, rng=rng)
         elif isinstance(layer, Linear):
             W = scheme(*layer.weight.shape, rng=rng)
-            # in place: whoever holds the Parameter sees the change
+            # in place: code holding the array (W = layer.weight.data) sees the change
             layer.weight.data[...] = check_array(W, "the scheme's W", shape=layer.weight.shape)
             layer.bias.data[...] = 0.0
     return model
