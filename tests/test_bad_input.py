@@ -576,7 +576,8 @@ def raises(*args, **kwargs):
 ANSWERS = {  # checker -> function of the bad answer
     "perceptron.check_gate w": lambda a: nnlib.exercises.perceptron.check_gate("AND", a, 0.0),
     "perceptron.check_gate b": lambda a: nnlib.exercises.perceptron.check_gate("AND", [1, 1], a),
-    "perceptron.check_epoch": lambda a: nnlib.exercises.perceptron.check_epoch(a),
+    "perceptron.check_margin_perceptron":
+        lambda a: nnlib.exercises.perceptron.check_margin_perceptron(a),
     "perceptron.check_separable_count":
         lambda a: nnlib.exercises.perceptron.check_separable_count(a),
     "perceptron.check_novikoff R":

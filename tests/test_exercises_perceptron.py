@@ -1,63 +1,46 @@
 """The chapter 1 checkers accept right answers, reject wrong ones, explain why, and never raise."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 
 from nnlib.data import logic_gate
 from nnlib.exercises.perceptron import (
-    check_epoch,
     check_gate,
+    check_margin_perceptron,
     check_novikoff,
     check_separable_count,
 )
 
 
-def rosenblatt(X, y, w, b, lr):
-    mistakes = 0
-    for x_i, y_i in zip(X, y, strict=True):
-        if y_i * (x_i @ w + b) <= 0:
-            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
-    return w, b, mistakes
+def margin_rule(X, y, m, max_epochs, strict=False, one_epoch=False, no_bias=False):
+    """The margin perceptron, and with a flag each of a learner's usual slips."""
+    w, b, updates = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(1 if one_epoch else max_epochs):
+        before = updates
+        for x_i, y_i in zip(X, y, strict=True):
+            yz = y_i * (x_i @ w + b)
+            if (yz < m) if strict else (yz <= m):
+                w, b, updates = w + y_i * x_i, b + (0.0 if no_bias else y_i), updates + 1
+        if updates == before:
+            break
+    return w, b, updates
 
 
-def strict(X, y, w, b, lr):  # writes < where the rule needs <=
-    mistakes = 0
-    for x_i, y_i in zip(X, y, strict=True):
-        if y_i * (x_i @ w + b) < 0:
-            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
-    return w, b, mistakes
-
-
-def by_prediction(X, y, w, b, lr):  # compares H(z) with the label: z = 0 passes for +1
-    mistakes = 0
-    for x_i, y_i in zip(X, y, strict=True):
-        if (1.0 if x_i @ w + b >= 0 else -1.0) != y_i:
-            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
-    return w, b, mistakes
-
-
-def whole_batch(X, y, w, b, lr):  # one update with every mistake of the epoch
-    wrong = y * (X @ w + b) <= 0
-    return w + lr * y[wrong] @ X[wrong], b + lr * y[wrong].sum(), int(wrong.sum())
-
-
-def batch_mean(X, y, w, b, lr):
-    wrong = y * (X @ w + b) <= 0
-    return (
-        w + lr * y[wrong] @ X[wrong] / len(X),
-        b + lr * y[wrong].sum() / len(X),
-        int(wrong.sum()),
-    )
-
-
-def strict_batch(X, y, w, b, lr):
-    wrong = y * (X @ w + b) < 0
-    return w + lr * y[wrong] @ X[wrong], b + lr * y[wrong].sum(), int(wrong.sum())
+def whole_batch(X, y, m, max_epochs):  # one update per epoch with every sample too close
+    w, b, updates = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(max_epochs):
+        close = y * (X @ w + b) <= m
+        if not close.any():
+            break
+        w, b, updates = w + y[close] @ X[close], b + y[close].sum(), updates + int(close.sum())
+    return w, b, updates
 
 
 def test_placeholders_are_not_answers(capsys):
     assert not check_gate("NOR", None, 0.5)
-    assert not check_epoch(None)
+    assert not check_margin_perceptron(None)
     assert not check_separable_count(None)
     assert not check_novikoff([[0.0, 0.0]], [0], [1, 1], 0.0, None, 0.1)
     assert capsys.readouterr().out.count("Not answered yet") == 4
@@ -70,50 +53,49 @@ def test_gate(capsys):
     assert not check_gate("NOR", "w", 0.5)
 
 
-def test_epoch_accepts_the_rule(capsys):
-    assert check_epoch(rosenblatt)
+def test_margin_perceptron_accepts_the_rule(capsys):
+    assert check_margin_perceptron(margin_rule)
     assert "Correct!" in capsys.readouterr().out
+    # The reference makes updates in every trial, and more for a larger m: the trials
+    # can tell the rule from a slip.
+    from nnlib.exercises.perceptron import _margin_rule, _separable_data
+
+    rng = np.random.default_rng(1)
+    counts = [_margin_rule(*_separable_data(rng), m, 1000)[2] for m in (0.0, 1.0, 4.0)]
+    assert 0 < counts[0] <= counts[2]
 
 
-def test_epoch_explains_that_z_zero_is_a_mistake(capsys):
-    assert not check_epoch(strict)
+def test_margin_perceptron_explains_that_y_z_equal_to_m_is_updated(capsys):
+    assert not check_margin_perceptron(partial(margin_rule, strict=True))
     out = capsys.readouterr().out
-    assert "must count as a mistake" in out and "<= 0, not < 0" in out
-    assert "w = 0, b = 0" in out and "never makes its first update" in out
+    assert "made no update" in out and "<= m, not < m" in out
 
 
-def test_epoch_explains_that_z_zero_is_a_mistake_for_either_class(capsys):
-    assert not check_epoch(by_prediction)
+def test_margin_perceptron_explains_that_it_must_train_until_no_update(capsys):
+    assert not check_margin_perceptron(partial(margin_rule, one_epoch=True))
     out = capsys.readouterr().out
-    assert "for either class" in out and "H(0) = 1" in out
-    assert "<= 0, not < 0" not in out and "one sample at a time" not in out
+    assert "until an epoch makes no update" in out and "expected w=" in out
 
 
-@pytest.mark.parametrize("answer", [whole_batch, batch_mean], ids=["sum", "mean"])
-def test_epoch_recognises_a_whole_batch_update(answer, capsys):
-    assert not check_epoch(answer)
-    out = capsys.readouterr().out
-    assert "one sample at a time" in out and "must see the new w and b" in out
-    assert "<= 0, not < 0" not in out
-
-
-def test_epoch_names_both_slips_at_once(capsys):
-    assert not check_epoch(strict_batch)
-    out = capsys.readouterr().out
-    assert "one sample at a time" in out and "<= 0, not < 0" in out
-
-
-def test_epoch_reports_other_errors_without_raising(capsys):
-    assert not check_epoch(lambda X, y, w, b, lr: (w, b, 0))  # never updates
+@pytest.mark.parametrize(
+    "answer", [partial(margin_rule, no_bias=True), whole_batch], ids=["no bias", "batch"]
+)
+def test_margin_perceptron_rejects_other_rules(answer, capsys):
+    assert not check_margin_perceptron(answer)
     assert "expected w=" in capsys.readouterr().out
-    assert not check_epoch(lambda X, y, w, b, lr: 1 / 0)
+
+
+def test_margin_perceptron_reports_other_errors_without_raising(capsys):
+    assert not check_margin_perceptron(lambda X, y, m, max_epochs: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
-    assert not check_epoch(lambda X, y, w, b, lr: w)  # forgot b and mistakes
+    assert not check_margin_perceptron(lambda X, y, m, max_epochs: np.zeros(2))
     assert "three things" in capsys.readouterr().out
-    assert not check_epoch(lambda X, y, w, b, lr: ("w", "b", "m"))
+    assert not check_margin_perceptron(lambda X, y, m, max_epochs: ("w", "b", "u"))
     assert "a whole number" in capsys.readouterr().out
-    assert not check_epoch(lambda X, y, w, b, lr: (w, b, np.zeros(3)))
-    assert not check_epoch("epoch")
+    assert not check_margin_perceptron(lambda X, y, m, max_epochs: (np.zeros(3), 0.0, 0))
+    assert "2 numbers" in capsys.readouterr().out
+    assert not check_margin_perceptron(lambda X, y, m, max_epochs: (np.zeros(2), 0.0, 1.0))
+    assert not check_margin_perceptron("margin_perceptron")
     assert "must be a function" in capsys.readouterr().out
 
 

@@ -9,7 +9,12 @@ from sklearn.svm import LinearSVC
 from nnlib.data import logic_gate
 from nnlib.exercises import not_answered, report
 
-__all__ = ["check_epoch", "check_gate", "check_novikoff", "check_separable_count"]
+__all__ = [
+    "check_gate",
+    "check_margin_perceptron",
+    "check_novikoff",
+    "check_separable_count",
+]
 
 
 def check_gate(name, w, b):
@@ -30,124 +35,96 @@ def check_gate(name, w, b):
     return report(problems, f"w = {w.tolist()}, b = {b} computes {name}.")
 
 
-def _reference_epoch(X, y, w, b, lr, tie="<=", batch=None):
-    """One epoch of Rosenblatt's rule; tie and batch give a learner's usual slips.
-
-    tie: when a sample counts as a mistake. "<=" is the rule (y z <= 0, so a sample on
-    the boundary, z = 0, is a mistake for either class); "<" lets every sample on the
-    boundary pass; "H" compares the prediction H(z) with the label, which lets a +1
-    sample on the boundary pass (H(0) = 1) but not a -1 sample.
-    batch="sum" or "mean" judges every sample with the starting (w, b) and then makes
-    one update with the sum (or the mean) of the mistakes' steps.
-    """
-    w, b, mistakes = np.array(w, dtype=float), float(b), 0
-
-    def is_mistake(y_i, z):
-        if tie == "H":
-            return np.where(z >= 0, 1.0, -1.0) != y_i
-        return y_i * z < 0 if tie == "<" else y_i * z <= 0
-
-    if batch is not None:
-        wrong = is_mistake(y, X @ w + b)
-        scale = lr / len(X) if batch == "mean" else lr
-        step_w, step_b = scale * (y[wrong] @ X[wrong]), scale * float(np.sum(y[wrong]))
-        return w + step_w, b + step_b, int(np.sum(wrong))
-    for x_i, y_i in zip(X, y, strict=True):
-        if is_mistake(y_i, x_i @ w + b):
-            w, b, mistakes = w + lr * y_i * x_i, b + lr * y_i, mistakes + 1
-    return w, b, mistakes
+def _margin_rule(X, y, m, max_epochs):
+    """The margin perceptron (eta = 1, from w = 0, b = 0, samples in order): an update
+    whenever y_i z_i <= m, until an epoch without update."""
+    w, b, updates = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(max_epochs):
+        before = updates
+        for x_i, y_i in zip(X, y, strict=True):
+            if y_i * (x_i @ w + b) <= m:
+                w, b, updates = w + y_i * x_i, b + y_i, updates + 1
+        if updates == before:
+            break
+    return w, b, updates
 
 
-_SLIPS = {  # (tie, batch): what a result that matches it means
-    ("<", None): (
-        "a sample exactly on the boundary, y_i (x_i . w + b) = 0, must count as a mistake: "
-        "test <= 0, not < 0. Starting from w = 0, b = 0 every sample has z = 0, so with < 0 "
-        "your rule never makes its first update"
-    ),
-    ("H", None): (
-        "a sample exactly on the boundary, z = 0, must count as a mistake for either class: "
-        "test y_i (x_i . w + b) <= 0. Comparing the prediction H(z) with the label lets a "
-        "+1 sample with z = 0 pass (H(0) = 1), so from w = 0, b = 0 your rule skips "
-        "updates that Rosenblatt's makes"
-    ),
-    ("<=", "sum"): (
-        "your epoch judges every sample with the starting weights and then updates once "
-        "with the whole batch; Rosenblatt's rule updates right after each mistake, and the "
-        "next sample must see the new w and b: loop over the samples, one sample at a time"
-    ),
-    ("<=", "mean"): (
-        "your epoch makes one update with the mean over the batch's mistakes; Rosenblatt's "
-        "rule adds lr * y_i * x_i right after each mistake, one sample at a time, and the "
-        "next sample must see the new w and b"
-    ),
-}
-for _tie in ("<", "H"):
-    for _batch in ("sum", "mean"):
-        _SLIPS[(_tie, _batch)] = _SLIPS[("<=", _batch)] + "; and " + _SLIPS[(_tie, None)]
+def _separable_data(rng, n=16, d=2):
+    """Samples at least 0.3 from the boundary of a random line, labels -1 and +1."""
+    u, c = rng.normal(size=d), float(rng.normal())
+    X = rng.normal(size=(4 * n, d)) * 2
+    z = (X @ u + c) / np.linalg.norm(u)
+    keep = np.flatnonzero(np.abs(z) > 0.3)[:n]
+    return X[keep], np.where(z[keep] > 0, 1.0, -1.0)
 
 
-def _same(got, expected):
-    """Does the learner's (w, b, mistakes) equal the expected one?"""
-    with np.errstate(all="ignore"):
-        w = np.asarray(got[0], dtype=float)
-        return (
-            w.shape == expected[0].shape
-            and np.allclose(w, expected[0])
-            and np.isclose(float(got[1]), expected[1])
-            and got[2] == expected[2]
-        )
-
-
-def check_epoch(epoch):
-    """Does epoch(X, y, w, b, lr) -> (w, b, mistakes) make one pass of Rosenblatt's rule?"""
-    if not_answered(epoch):
+def check_margin_perceptron(margin_perceptron):
+    """Does margin_perceptron(X, y, m, max_epochs) -> (w, b, updates) train the margin
+    perceptron: an update (eta = 1) whenever y_i (x_i . w + b) <= m, from w = 0, b = 0,
+    samples in order, until an epoch without update?"""
+    if not_answered(margin_perceptron):
         return False
-    if not callable(epoch):
-        return report([f"epoch must be a function, got {type(epoch).__name__}"], "")
-    rng = np.random.default_rng(0)
-    problems, slips = [], set(_SLIPS)  # the slips that every trial so far agrees with
-    for trial in range(6):  # trials 0 and 5 start from w = 0, b = 0, where ties decide
-        X = rng.normal(size=(12, 3))
-        y = rng.choice([-1.0, 1.0], size=12)
-        zero = trial in (0, 5)
-        w, b, lr = rng.normal(size=3) * (not zero), float(rng.normal()) * (not zero), 0.5
-        if trial == 5:
-            y[0] = 1.0  # a +1 sample on the boundary first: H(0) = 1 would let it pass
-        start = "w = 0, b = 0" if zero else "random w and b"
-        expected = _reference_epoch(X, y, w, b, lr)
+    if not callable(margin_perceptron):
+        return report(
+            [f"margin_perceptron must be a function, got {type(margin_perceptron).__name__}"], ""
+        )
+    rng = np.random.default_rng(1)
+    for trial, m in enumerate((0.0, 1.0, 4.0)):
+        X, y = _separable_data(rng)
+        w_ref, b_ref, updates_ref = _margin_rule(X, y, m, 1000)
         try:
-            got = epoch(X, y, w.copy(), b, lr)
+            got = margin_perceptron(X.copy(), y.copy(), m, 1000)
         except Exception as error:  # the learner's code: report, don't crash
             return report([f"your function raised {type(error).__name__}: {error}"], "")
         if not (isinstance(got, tuple | list) and len(got) == 3):
             return report(
-                [f"epoch must return three things, (w, b, mistakes); got {got!r:.60}"], ""
+                [f"margin_perceptron must return three things, (w, b, updates); got {got!r:.60}"],
+                "",
             )
         try:
-            ok = _same(got, expected)
-            slips = {
-                slip
-                for slip in slips
-                if _same(got, _reference_epoch(X, y, w, b, lr, tie=slip[0], batch=slip[1]))
-            }
+            with np.errstate(all="ignore"):
+                w, b, updates = np.asarray(got[0], dtype=float), float(got[1]), got[2]
+                if not (isinstance(updates, int | np.integer) and not isinstance(updates, bool)):
+                    raise TypeError
+                if w.shape != w_ref.shape:
+                    raise ValueError
+                yz = y * (X @ w + b)
         except (TypeError, ValueError):
             return report(
                 [
-                    "epoch must return w (an array like the w it was given), b (a number) "
-                    f"and mistakes (a whole number); got {got!r:.80}"
+                    f"margin_perceptron must return w ({X.shape[1]} numbers), b (a number) and "
+                    f"updates (a whole number); got {got!r:.80}"
                 ],
                 "",
             )
-        if not ok:
-            problems.append(
-                f"trial {trial} (from {start}): expected "
-                f"w={np.round(expected[0], 3).tolist()}, b={expected[1]:.3f}, "
-                f"mistakes={expected[2]}; got w={np.round(np.asarray(got[0], float), 3).tolist()}, "
-                f"b={float(got[1]) + 0.0:.3f}, mistakes={got[2]}"
+        if np.allclose(w, w_ref) and np.isclose(b, b_ref) and updates == updates_ref:
+            continue
+        where = f"trial {trial} (m = {m:g}): "
+        if m == 0 and updates == 0 and not np.any(w) and b == 0:
+            hint = (
+                "your function made no update. From w = 0, b = 0 every y_i z_i is 0: a sample "
+                "with y_i z_i = m must be updated too, test <= m, not < m"
             )
-    if problems and slips:  # a known slip explains every trial: say what it is
-        problems = [f"{_SLIPS[min(slips, key=str)]}.", *problems[:1]]
-    return report(problems, "your epoch makes exactly the perceptron's updates.")
+        elif np.all(np.isfinite(yz)) and np.min(yz) <= m:
+            hint = (
+                f"when your function returns, a sample still has y_i (x_i . w + b) = "
+                f"{np.min(yz):.3f} <= m: keep going, epoch after epoch, until an epoch "
+                "makes no update"
+            )
+        else:
+            hint = (
+                "update w by y_i x_i and b by y_i (eta = 1) right after each sample with "
+                "y_i (x_i . w + b) <= m, visiting the samples in their order"
+            )
+        return report(
+            [
+                where + hint,
+                f"expected w={np.round(w_ref, 3).tolist()}, b={b_ref:.3f}, updates={updates_ref}; "
+                f"got w={np.round(w, 3).tolist()}, b={b + 0.0:.3f}, updates={updates}",
+            ],
+            "",
+        )
+    return report([], "your margin perceptron makes exactly the rule's updates.")
 
 
 def check_separable_count(count):
