@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnlib.activations import ReLU, Sigmoid, Tanh
+from nnlib.activations import ReLU, Sigmoid, Tanh, sigmoid
 from nnlib.autodiff import Tensor, unbroadcast
 from nnlib.gradcheck import numerical_gradient, relative_error
 from nnlib.layers import Linear, Sequential
@@ -53,14 +53,32 @@ def test_a_rule_that_is_wrong_is_caught():
     # The check above can fail: a sigmoid whose rule forgets the factor (1 - s).
     class Broken(Tensor):
         def sigmoid(self):
-            s = 1 / (1 + np.exp(-self.data))
-            return self._elementwise(s, s)
+            return self._elementwise(sigmoid, sigmoid)  # g' = g: no factor (1 - s)
 
     a = np.array(A)
     x = Broken(a)
     (x.sigmoid() * R).sum().backward()
     numeric = numerical_gradient(lambda: float((Broken(a).sigmoid() * R).sum().data), a)
     assert relative_error(x.grad, numeric) > 1e-2
+
+
+TAILS = np.array([[-1e3, -40.0, -20.0, -1.0, 0.0, 1.0, 20.0, 40.0, 1e3]])
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu"])
+def test_activations_match_the_layers_in_the_tails(name):
+    # The engine uses chapter 3's derivatives, which keep their relative accuracy where
+    # s (1 - s) and 1 - tanh(z)**2 round to 0: at z = 40, sigmoid' is 4.2e-18, not 0.
+    layer = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU}[name]()
+    layer(TAILS)
+    expected = layer.backward(R[:1, :1] * np.ones_like(TAILS))
+    x = Tensor(TAILS)
+    (getattr(x, name)() * R[:1, :1]).sum().backward()
+    assert np.array_equal(x.grad, expected)
+    if name != "relu":
+        assert np.all(x.grad[:, 1:-1] > 0)  # no zero where the true derivative is not
+    s = 1.0 / (1.0 + np.exp(-40.0))
+    assert s * (1.0 - s) == 0.0 and 1.0 - np.tanh(20.0) ** 2 == 0.0  # the forms avoided
 
 
 def recorded(net, X):
