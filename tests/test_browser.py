@@ -655,6 +655,7 @@ CHAPTER_CODE_MUST_FIT = {
     "chapters/02_multilayer_networks",
     "chapters/03_activation_functions",
     "chapters/04_backpropagation",
+    "chapters/05_training",
 }
 
 
