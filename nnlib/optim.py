@@ -29,10 +29,10 @@ class SGD:
     def __init__(self, parameters, lr, momentum=0.0, weight_decay=0.0):
         self.parameters = check_parameters(parameters)
         self.lr = check_positive(lr, "lr")
-        self.steps = 0  # steps taken so far
         self.momentum = check_non_negative(momentum, "momentum")
         self.weight_decay = check_non_negative(weight_decay, "weight_decay")
         self.velocities = [np.zeros_like(p.data) for p in self.parameters]
+        self.steps = 0  # steps taken so far
 
     def step(self):
         """Move every parameter one step along -directions() (in place), or none.
