@@ -85,12 +85,12 @@ def test_stratified_split(capsys):
 
 
 def test_noise_with_replacement(capsys):
-    assert check_noise_with_replacement(lambda sigma2, n, b: sigma2 / b)
-    assert not check_noise_with_replacement(lambda sigma2, n, b: sigma2 / b * (n - b) / (n - 1))
+    assert check_noise_with_replacement(lambda s2, n, b: s2 / b)
+    assert not check_noise_with_replacement(lambda s2, n, b: s2 / b * (n - b) / (n - 1))
     assert "That is the noise without replacement" in capsys.readouterr().out
-    assert not check_noise_with_replacement(lambda sigma2, n, b: sigma2 / b**2)
+    assert not check_noise_with_replacement(lambda s2, n, b: s2 / b**2)
     assert "got" in capsys.readouterr().out
-    assert not check_noise_with_replacement(lambda sigma2, n, b: "small")
+    assert not check_noise_with_replacement(lambda s2, n, b: "small")
     assert "return a number" in capsys.readouterr().out
 
 
@@ -98,12 +98,12 @@ def test_the_enumeration_agrees_with_the_formulas():
     from nnlib.exercises.training import _noise_by_enumeration
 
     values = np.random.default_rng(4).normal(size=6)
-    sigma2 = np.var(values)
+    s2 = np.var(values)
     for b in range(1, 7):
         with_r = _noise_by_enumeration(values, b, replace=True)
         without = _noise_by_enumeration(values, b, replace=False)
-        assert np.isclose(with_r, sigma2 / b)
-        assert np.isclose(without, sigma2 / b * (6 - b) / 5, atol=1e-15)
+        assert np.isclose(with_r, s2 / b)
+        assert np.isclose(without, s2 / b * (6 - b) / 5, atol=1e-15)
 
 
 # --- ex-ch5-momentum ------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def _noise_by_enumeration(values, batch_size, replace):
 
 
 def check_noise_with_replacement(noise):
-    """Does noise(sigma2, n, batch_size) give E|g_B - g|^2 for B draws with replacement?
+    """Does noise(s2, n, batch_size) give E|g_B - g|^2 for B draws with replacement?
     Compared with an exact enumeration of every possible minibatch of small data sets."""
     if not_answered(noise):
         return False
@@ -125,8 +125,8 @@ def check_noise_with_replacement(noise):
     problems = []
     for n, batch_size in ((5, 1), (5, 2), (6, 3), (4, 4)):
         values = rng.normal(size=n)
-        sigma2 = float(np.mean((values - values.mean()) ** 2))
-        got, problem = _call(noise, sigma2, n, batch_size)
+        s2 = float(np.mean((values - values.mean()) ** 2))
+        got, problem = _call(noise, s2, n, batch_size)
         if problem:
             return report([problem], "")
         if not _is_number(got) or not np.isfinite(got):
@@ -137,11 +137,11 @@ def check_noise_with_replacement(noise):
             hint = (" That is the noise without replacement: with replacement the B draws "
                     "are independent, and no factor (n - B)/(n - 1) appears."
                     if np.isclose(got, without, rtol=1e-9) else "")
-            problems.append(f"for sigma2 = {sigma2:.4f}, n = {n}, B = {batch_size} the "
+            problems.append(f"for s2 = {s2:.4f}, n = {n}, B = {batch_size} the "
                             f"noise is {exact:.4f} (every possible minibatch counted), "
                             f"got {float(got):.4f}.{hint}")
             break
-    return report(problems, "independent draws: the noise is sigma^2 / B, whatever n.")
+    return report(problems, "independent draws: the noise is s^2 / B, whatever n.")
 
 
 # --- ex-ch5-momentum ------------------------------------------------------------------
@@ -278,7 +278,7 @@ def check_confusion_matrix(confusion, y_true, y_pred):
 
 def check_constant_loss(loss, y):
     """Is `loss` the lowest cross-entropy of a constant answer for labels y: the entropy
-    -sum_k f_k log f_k of the class frequencies f?"""
+    -sum_k p_k log p_k of the class frequencies p?"""
     if not_answered(loss):
         return False
     if not _is_number(loss) or not np.isfinite(loss):
@@ -298,5 +298,5 @@ def check_constant_loss(loss, y):
     elif np.isclose(loss, -np.sum(f * np.log2(f)), rtol=1e-9):
         hint = "use the natural logarithm, as the cross-entropy does, not log2"
     else:
-        hint = f"expected -sum_k f_k log f_k = {entropy:.4f}, got {float(loss):.4f}"
+        hint = f"expected -sum_k p_k log p_k = {entropy:.4f}, got {float(loss):.4f}"
     return report([hint], "")
