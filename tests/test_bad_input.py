@@ -154,6 +154,8 @@ case("nnlib.validation.check_same_length", "y a number",
 # --- nnlib.perceptron: its bad input is scikit-learn's check_estimator's and
 # tests/test_perceptron.py's (scikit-learn's own validation and messages).
 X_AND, Y_AND = data.logic_gate("AND")  # for the checkers' cases below
+X_SURF = np.array([[1.0, 0.8], [0.5, 0.3], [-1.0, -0.7], [0.2, 0.4]])  # a two-weight surface
+Y_SURF = X_SURF @ np.array([1.0, -1.0])
 
 # --- nnlib.module and nnlib.layers ------------------------------------------------------------
 
@@ -256,6 +258,12 @@ case("nnlib.losses.CrossEntropyLoss.backward", "before a loss",
 # --- nnlib.optim ------------------------------------------------------------------------------
 
 bad_rates("nnlib.optim.SGD", "lr", lambda v: SGD(NET.parameters(), lr=v))
+for argument in ("momentum", "weight_decay"):  # chapter 5's additions: numbers >= 0
+    bad_non_negative("nnlib.optim.SGD", argument,
+                     lambda v, a=argument: SGD(NET.parameters(), lr=0.1, **{a: v}))
+    case("nnlib.optim.SGD", f"{argument}=nan",
+         lambda a=argument: SGD(NET.parameters(), lr=0.1, **{a: np.nan}), ValueError,
+         argument, "finite number >= 0", "nan")
 for what, parameters, error, expected, got in [
     ("the model itself", NET, TypeError, "model.parameters()", "Sequential"),
     ("empty", [], ValueError, "must not be empty", "nothing to train"),
@@ -436,7 +444,7 @@ EXEMPT["nnlib.exercises.not_answered"] = "any object is an acceptable answer; it
 # function and derivative are the plain functions, covered by their names. (backward is not
 # among them: its case is "before forward".)
 INTERNAL = {"forward", "check", "function", "derivative", "diverged"}
-CHECKERS = ("activations", "backprop", "multilayer", "perceptron")
+CHECKERS = ("activations", "backprop", "multilayer", "perceptron", "training")
 # Perceptron follows scikit-learn's conventions; scikit-learn's check_estimator and
 # tests/test_perceptron.py test its bad input.
 NOT_HERE = {"nnlib.perceptron"}
@@ -627,6 +635,21 @@ ANSWERS = {  # checker -> function of the bad answer
     "backprop.check_tensor_exp": lambda a: nnlib.exercises.backprop.check_tensor_exp(a),
     "backprop.check_bce_loss": lambda a: nnlib.exercises.backprop.check_bce_loss(a),
     "backprop.check_momentum": lambda a: nnlib.exercises.backprop.check_momentum(a),
+    "training.check_stratified_split":
+        lambda a: nnlib.exercises.training.check_stratified_split(a),
+    "training.check_noise_with_replacement":
+        lambda a: nnlib.exercises.training.check_noise_with_replacement(a),
+    "training.check_momentum_rescue momentum":
+        lambda a: nnlib.exercises.training.check_momentum_rescue(a, 0.05, X_SURF, Y_SURF),
+    "training.check_momentum_rescue lr":
+        lambda a: nnlib.exercises.training.check_momentum_rescue(0.5, a, X_SURF, Y_SURF),
+    "training.check_early_stopping": lambda a: nnlib.exercises.training.check_early_stopping(a),
+    "training.check_confusion_matrix confusion":
+        lambda a: nnlib.exercises.training.check_confusion_matrix(a, Y_AND, Y_AND),
+    "training.check_confusion_matrix y_pred":
+        lambda a: nnlib.exercises.training.check_confusion_matrix(np.eye(2), Y_AND, a),
+    "training.check_constant_loss":
+        lambda a: nnlib.exercises.training.check_constant_loss(a, Y_AND),
 }
 # The approximation checker must not accept a network that answers NaN.
 EXTRA = {"multilayer.check_approximation net": [lambda x: np.full_like(x, NAN)]}

@@ -191,4 +191,9 @@ def test_momentum(capsys):
     assert check_momentum(Momentum)
     assert not check_momentum(MomentumForgetsVelocity)
     assert "after step 2" in capsys.readouterr().out
-    assert not check_momentum(SGD)  # no momentum argument: feedback, no exception
+
+    class PlainSGD(SGD):  # no momentum argument: feedback, no exception
+        def __init__(self, parameters, lr):
+            super().__init__(parameters, lr)
+
+    assert not check_momentum(PlainSGD)

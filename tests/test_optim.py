@@ -108,3 +108,117 @@ def test_a_numpy_learning_rate_becomes_a_python_number():
     assert update.dtype == np.float32
     opt.step()
     assert opt.parameters[0].data.dtype == np.float32
+
+
+# --- chapter 5: momentum and weight decay (PyTorch's torch.optim.SGD conventions) -----------
+
+
+def reference_steps(theta, gradient, lr, momentum, weight_decay, steps):
+    """PyTorch's SGD, written out: d = g + wd * theta; v = mu * v + d; theta -= lr * v."""
+    theta, v, path = np.array(theta, dtype=float), None, []
+    for _ in range(steps):
+        d = gradient(theta) + weight_decay * theta
+        v = d if v is None else momentum * v + d
+        theta = theta - lr * v
+        path.append(theta.copy())
+    return path
+
+
+@pytest.mark.parametrize(("momentum", "weight_decay"), [(0.9, 0.0), (0.0, 0.1), (0.5, 0.3)])
+def test_momentum_and_weight_decay_follow_pytorch(momentum, weight_decay):
+    c = np.array([3.0, -1.0, 0.5])
+    p = Parameter(np.zeros(3))
+    opt = SGD([p], lr=0.1, momentum=momentum, weight_decay=weight_decay)
+    expected = reference_steps(np.zeros(3), lambda t: t - c, 0.1, momentum, weight_decay, 6)
+    for want in expected:
+        opt.zero_grad()
+        p.grad += p.data - c
+        opt.step()
+        np.testing.assert_allclose(p.data, want, rtol=1e-14)
+
+
+def test_weight_decay_is_the_gradient_of_an_l2_penalty():
+    # SGD(weight_decay=lam) on L equals plain SGD on L + (lam / 2) |theta|^2.
+    rng = np.random.default_rng(0)
+    model_a = Sequential(Linear(3, 4, rng=1), Linear(4, 2, rng=2))
+    model_b = Sequential(Linear(3, 4, rng=1), Linear(4, 2, rng=2))
+    X, G = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    decayed = SGD(model_a.parameters(), lr=0.05, weight_decay=0.2)
+    plain = SGD(model_b.parameters(), lr=0.05)
+    for _ in range(3):
+        for model, opt in ((model_a, decayed), (model_b, plain)):
+            opt.zero_grad()
+            model(X)
+            model.backward(G)
+        for p in model_b.parameters():
+            p.grad += 0.2 * p.data  # the penalty's gradient, by hand
+        decayed.step()
+        plain.step()
+    for a, b in zip(model_a.parameters(), model_b.parameters(), strict=True):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-13)
+
+
+def test_weight_decay_alone_shrinks_by_one_minus_lr_lambda():
+    p = Parameter([2.0, -4.0])
+    opt = SGD([p], lr=0.1, weight_decay=0.5)
+    for _ in range(10):
+        opt.zero_grad()  # no loss: only the penalty
+        opt.step()
+    np.testing.assert_allclose(p.data, np.array([2.0, -4.0]) * (1 - 0.1 * 0.5) ** 10, rtol=1e-14)
+
+
+def test_momentum_is_faster_in_a_narrow_valley():
+    # Polyak's heavy ball on a quadratic with condition number 100: rate (sqrt k - 1) /
+    # (sqrt k + 1) = 0.82 per step, against (k - 1) / (k + 1) = 0.98 without momentum.
+    curvature = np.array([1.0, 100.0])
+    distances = {}
+    for name, lr, mu in (("gd", 2 / 101, 0.0), ("momentum", 4 / 11**2, (9 / 11) ** 2)):
+        p = Parameter([1.0, 1.0])
+        opt = SGD([p], lr=lr, momentum=mu)
+        for _ in range(100):
+            opt.zero_grad()
+            p.grad += curvature * p.data
+            opt.step()
+        distances[name] = np.linalg.norm(p.data)
+    assert distances["momentum"] < 1e-6 < 0.1 < distances["gd"]
+
+
+def test_velocities_are_kept_apart_from_the_gradients():
+    p = Parameter(np.zeros(2))
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    p.grad[...] = 1.0
+    opt.step()
+    opt.zero_grad()  # must not reset the velocity
+    np.testing.assert_array_equal(opt.velocities[0], [1.0, 1.0])
+    opt.step()  # zero gradient: the velocity alone moves the parameter
+    np.testing.assert_allclose(p.data, [-0.1 - 0.09, -0.1 - 0.09], rtol=1e-14)
+
+
+def test_a_failed_momentum_step_changes_neither_parameters_nor_velocities():
+    p = Parameter(np.ones(2))
+    opt = SGD([p], lr=0.1, momentum=0.9)
+    p.grad[...] = 1.0
+    opt.step()
+    data, velocity = p.data.copy(), opt.velocities[0].copy()
+    p.grad[...] = [1.0, np.nan]
+    with pytest.raises(ValueError, match="No parameter was changed"):
+        opt.step()
+    np.testing.assert_array_equal(p.data, data)
+    np.testing.assert_array_equal(opt.velocities[0], velocity)
+    p.grad[...] = 1.0  # training can go on from where it was
+    opt.step()
+    np.testing.assert_allclose(opt.velocities[0], 0.9 * velocity + 1.0, rtol=1e-15)
+
+
+def test_momentum_and_weight_decay_become_python_numbers():
+    opt = SGD([Parameter([1.0])], lr=0.1, momentum=np.float64(0.9), weight_decay=np.float32(0))
+    assert type(opt.momentum) is float and type(opt.weight_decay) is float
+
+
+@pytest.mark.parametrize("argument", ["momentum", "weight_decay"])
+@pytest.mark.parametrize(
+    ("value", "error"), [(-0.1, ValueError), (np.inf, ValueError), ("0.9", TypeError)]
+)
+def test_sgd_rejects_a_bad_momentum_or_weight_decay(argument, value, error):
+    with pytest.raises(error, match=argument):
+        SGD([Parameter([1.0])], lr=0.1, **{argument: value})
