@@ -634,7 +634,6 @@ ANSWERS = {  # checker -> function of the bad answer
     "backprop.check_residual": lambda a: nnlib.exercises.backprop.check_residual(a),
     "backprop.check_tensor_exp": lambda a: nnlib.exercises.backprop.check_tensor_exp(a),
     "backprop.check_bce_loss": lambda a: nnlib.exercises.backprop.check_bce_loss(a),
-    "backprop.check_momentum": lambda a: nnlib.exercises.backprop.check_momentum(a),
     "training.check_stratified_split":
         lambda a: nnlib.exercises.training.check_stratified_split(a),
     "training.check_noise_with_replacement":

@@ -9,21 +9,19 @@ from nnlib.autodiff import Tensor
 from nnlib.exercises.backprop import (
     check_bce_loss,
     check_critical_learning_rate,
-    check_momentum,
     check_multiply_adds,
     check_residual,
     check_tensor_exp,
 )
 from nnlib.losses import Loss
 from nnlib.module import Module
-from nnlib.optim import SGD
 
 X_SURF = np.random.default_rng(0).normal(size=(20, 2)) @ np.array([[1.0, 0.8], [0.0, 0.5]])
 
 
 @pytest.mark.parametrize(
     "checker",
-    [check_residual, check_bce_loss, check_momentum, check_tensor_exp,
+    [check_residual, check_bce_loss, check_tensor_exp,
      lambda answer: check_multiply_adds(answer, 1, 1),
      lambda answer: check_critical_learning_rate(answer, X_SURF)],
 )
@@ -168,32 +166,3 @@ def test_bce_loss(capsys):
     assert "(sigmoid(z) - y) / n" in capsys.readouterr().out
 
 
-class Momentum(SGD):
-    def __init__(self, parameters, lr, momentum=0.9):
-        super().__init__(parameters, lr)
-        self.momentum = momentum
-        self.velocities = [np.zeros_like(p.data) for p in self.parameters]
-
-    def step(self):
-        for p, v in zip(self.parameters, self.velocities, strict=True):
-            v *= self.momentum
-            v += p.grad
-            p.data -= self.lr * v
-
-
-class MomentumForgetsVelocity(Momentum):
-    def step(self):
-        for p in self.parameters:
-            p.data -= self.lr * p.grad
-
-
-def test_momentum(capsys):
-    assert check_momentum(Momentum)
-    assert not check_momentum(MomentumForgetsVelocity)
-    assert "after step 2" in capsys.readouterr().out
-
-    class PlainSGD(SGD):  # no momentum argument: feedback, no exception
-        def __init__(self, parameters, lr):
-            super().__init__(parameters, lr)
-
-    assert not check_momentum(PlainSGD)

@@ -309,8 +309,11 @@ class Converter:
             found = pattern.search(source)
             if not found:
                 raise ValueError(f"role {{{name}}}`{content}` not found in its block")
-            source = source[: found.start()] + self.role(name, found.group(2)) + source[
-                found.end():]
+            text = self.role(name, found.group(2))
+            # A role written across a line break keeps its line count (soft breaks in
+            # a paragraph), so that the block's lines still line up with the parser's.
+            text += "\n" * max(found.group(0).count("\n") - text.count("\n"), 0)
+            source = source[: found.start()] + text + source[found.end():]
         return source
 
     # blocks --------------------------------------------------------------------------

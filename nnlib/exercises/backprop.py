@@ -8,12 +8,11 @@ from nnlib.exercises import not_answered, report
 from nnlib.gradcheck import gradcheck_loss, gradient_errors, relative_error
 from nnlib.layers import Linear, Sequential
 from nnlib.losses import Loss
-from nnlib.module import Module, Parameter
+from nnlib.module import Module
 
 __all__ = [
     "check_bce_loss",
     "check_critical_learning_rate",
-    "check_momentum",
     "check_multiply_adds",
     "check_residual",
     "check_tensor_exp",
@@ -172,33 +171,6 @@ def check_bce_loss(loss_class):
     except Exception as error:
         problems.append(f"{type(error).__name__}: {error}")
     return report(problems, "binary cross-entropy from logits: right value and gradient, stable.")
-
-
-def check_momentum(optimizer_class):
-    """Does optimizer_class(parameters, lr, momentum) step as v <- mu v + g, theta -= lr v?"""
-    if not_answered(optimizer_class):
-        return False
-    c = np.array([3.0, -1.0])
-    theta, v, expected = np.array([0.0, 0.0]), np.zeros(2), []
-    for _ in range(4):  # the reference, on L = |theta - c|^2 / 2 (gradient theta - c)
-        v = 0.9 * v + (theta - c)
-        theta = theta - 0.1 * v
-        expected.append(theta.copy())
-    problems = []
-    try:
-        p = Parameter(np.zeros(2))
-        opt = optimizer_class([p], lr=0.1, momentum=0.9)
-        for k in range(4):
-            opt.zero_grad()
-            p.grad += p.data - c
-            opt.step()
-            if not np.allclose(p.data, expected[k], rtol=1e-12):
-                problems.append(f"after step {k + 1} the parameter is {np.round(p.data, 4)}, "
-                                f"expected {np.round(expected[k], 4)}")
-                break
-    except Exception as error:
-        problems.append(f"{type(error).__name__}: {error}")
-    return report(problems, "momentum steps match v <- mu v + g, theta <- theta - lr v.")
 
 
 def check_tensor_exp(tensor_exp):
