@@ -33,16 +33,37 @@ def parses_cleanly(lines) -> nodes.document:
     return doctree
 
 
-def test_a_plain_docstring_becomes_prose_and_a_list_of_names():
+def test_a_plain_docstring_becomes_prose_and_parameter_fields():
+    # "in_features, out_features: ..." names the constructor's parameters: one
+    # parameter field each (the API page's Parameters list); the compact docstring
+    # that chapter 2 shows stays as it is.
     from nnlib.layers import Linear
 
     lines = rendered(Linear)
     text = "\n".join(lines)
-    assert "- ``in_features, out_features``: sizes d\\_in and d\\_out" in text
+    assert ":param in_features: sizes d\\_in and d\\_out" in text
+    assert ":param out_features: sizes d\\_in and d\\_out" in text
+    assert ":param rng:" in text and ":param dtype:" in text
     assert "code-block" not in text and "::" not in text.replace("\\:", "")
     doctree = parses_cleanly(lines)
-    assert len(list(doctree.findall(nodes.bullet_list))) == 1
+    assert len(list(doctree.findall(nodes.field_list))) == 1
     assert "X @ W + b" in doctree.astext()  # escaped in reST, shown as written
+
+
+def test_names_that_are_not_parameters_stay_a_list():
+    def f(x):
+        """Summary.
+
+        x: a parameter.
+        y: not one of f's parameters.
+        """
+
+    lines = rendered(f)
+    text = "\n".join(lines)
+    assert ":param x: a parameter\\." in text and "- ``y``: not one" in text
+    doctree = parses_cleanly(lines)
+    assert len(list(doctree.findall(nodes.field_list))) == 1
+    assert len(list(doctree.findall(nodes.bullet_list))) == 1
 
 
 def test_aligned_columns_stay_verbatim_and_two_entries_on_a_line_split():

@@ -34,6 +34,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import struct
 from pathlib import Path
@@ -98,6 +99,21 @@ ENTRY_SECTIONS = {
 # target (y)", "coef_ (n_features,)", "in_features, out_features", "nnlib.data".
 _TERM = r"[A-Za-z_][\w.]*(?:\s*\([^()]*\))?"
 TERM_LINE = re.compile(rf"^({_TERM}(?:\s*(?:,|and)\s*{_TERM})*):\s+(\S.*)$")
+ONE_TERM = re.compile(r"^([A-Za-z_]\w*)\s*(\([^()]*\))?$")
+# The parameters of the function or class whose docstring is being rendered: a
+# "name: description" line that names only these becomes a parameter field (the API
+# page's "Parameters" list), while the teaching modules' docstrings, which the chapters
+# show line by line, stay compact. render_docstring sets it.
+PARAMETERS: set[str] = set()
+
+
+def parameter_fields(term, description):
+    """':param name: ...' lines if `term` names only parameters of the callable, else None."""
+    names = [ONE_TERM.match(t.strip()) for t in re.split(r"\s*,\s*|\s+and\s+", term)]
+    if not names or not all(m and m.group(1) in PARAMETERS for m in names):
+        return None
+    return [f":param {m.group(1)}: " + (f"{prose(m.group(2))} " if m.group(2) else "")
+            + prose(description) for m in names]
 ALIGNED = re.compile(r"\S {3,}\S")  # columns: three spaces or more inside a line
 
 
@@ -152,15 +168,21 @@ def free_block(block):
             previous[1] += " " + text  # a continuation line
         else:
             items.append(["prose", text])
-    out = []
+    out, last = [], None
     for kind, text in items:
         if kind == "prose":
             out += ["", prose(text), ""]
         elif kind == "bullet":
-            out += [f"- {prose(text)}"]
+            out += [""] * (last == "field") + [f"- {prose(text)}"]
         else:
             term, description = TERM_LINE.match(text).groups()
-            out += [f"- {literal(term)}: {prose(description)}"]
+            fields = parameter_fields(term, description)
+            if fields:
+                out += [""] * (last in ("term", "bullet")) + fields
+                kind = "field"
+            else:
+                out += [""] * (last == "field") + [f"- {literal(term)}: {prose(description)}"]
+        last = kind
     return out + [""]
 
 
@@ -235,7 +257,19 @@ def numpy_text(parts):
     return out
 
 
+def callable_parameters(obj):
+    """The names a call of `obj` takes (a class: its constructor's), without self."""
+    target = obj.__init__ if inspect.isclass(obj) else obj
+    try:
+        return set(inspect.signature(target).parameters) - {"self", "cls"}
+    except (TypeError, ValueError):  # a module, a property, a builtin without signature
+        return set()
+
+
 def render_docstring(app, what, name, obj, options, lines):
+    PARAMETERS.clear()
+    if what in ("class", "function", "method"):
+        PARAMETERS.update(callable_parameters(obj))
     text = [line.rstrip() for line in lines]
     while text and not text[-1]:
         text.pop()
