@@ -24,6 +24,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from test_student import solution_cells  # what a solution's code is, defined once
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -84,24 +85,13 @@ def test_the_myst_checks_see_myst():
     assert course_pack.myst_leftovers("Plain $x$, `{term}` in code, and $$y$$.") == []
 
 
-def solution_code(notebook):
-    sources, inside = [], False
-    for cell in notebook.cells:
-        if cell.cell_type == "markdown":
-            for marker in student_tool.MARKER.finditer(cell.source):
-                inside = "solution-start" in marker.group(0)
-        elif inside:
-            sources.append(cell.source)
-    return sources
-
-
 def test_no_solution_code_is_left(pack):
     checked = 0
     for _, path in CHAPTERS:
         if path.suffix != ".ipynb":
             continue
         chapter = nbformat.read(path, as_version=4)
-        solutions = solution_code(chapter)
+        solutions = solution_cells(chapter)
         assert solutions, f"{path.name} has no solution code to check"
         body = "\n".join(c.source for c in chapter.cells
                          if c.cell_type == "code" and c.source not in solutions)
