@@ -90,11 +90,12 @@ def step_derivative(z):
 def sigmoid(z):
     """Logistic sigmoid g(z) = 1 / (1 + exp(-z)). Range (0, 1); g(0) = 1/2.
 
-    exp is only taken of numbers <= 0, so it never overflows: the numerator
-    exp(min(z, 0)) is 1 for z >= 0, giving 1 / (1 + exp(-z)), and exp(z) for
-    z < 0, giving the equal form exp(z) / (1 + exp(z)).
+    For z < -709 (-88 in float32) exp(-z) overflows to inf, and 1 / (1 + inf) = 0 is
+    the right value (the true one is below the smallest float): the overflow is
+    harmless here, so its warning is switched off. Elsewhere the formula is accurate.
     """
-    return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
 
 
 @array_function()
@@ -214,7 +215,8 @@ class Activation(Module):
 
     A subclass names g and g' in `function` and `derivative` (two functions above)
     and, if g has parameters, sets them in `params`. forward keeps its input Z,
-    because backward needs g'(Z).
+    because backward needs g'(Z), and its output A, from which a subclass's backward
+    may compute g'(Z) more cheaply (Sigmoid and Tanh do).
     """
 
     function = derivative = None
@@ -223,7 +225,8 @@ class Activation(Module):
     def forward(self, Z):
         """Z (n, d) -> A = g(Z), same shape."""
         self.Z = Z
-        return unchecked(self.function)(Z, **self.params)  # Z was checked by module(X)
+        self.A = unchecked(self.function)(Z, **self.params)  # Z was checked by module(X)
+        return self.A
 
     def backward(self, grad_out):
         """grad_out = dL/dA -> dL/dZ = dL/dA * g'(Z), element-wise (the chain rule)."""
@@ -251,11 +254,19 @@ class Sigmoid(Activation):
 
     function, derivative = staticmethod(sigmoid), staticmethod(sigmoid_derivative)
 
+    def backward(self, grad_out):
+        """dL/dZ = dL/dA * A (1 - A): sigmoid'(Z) from the kept output, with no exp."""
+        return grad_out * self.A * (1.0 - self.A)
+
 
 class Tanh(Activation):
     """Tanh layer A = tanh(Z)."""
 
     function, derivative = staticmethod(tanh), staticmethod(tanh_derivative)
+
+    def backward(self, grad_out):
+        """dL/dZ = dL/dA * (1 - A^2): tanh'(Z) from the kept output, with no exp."""
+        return grad_out * (1.0 - self.A**2)
 
 
 class ReLU(Activation):

@@ -36,7 +36,7 @@ class Loss:
 
     def check(self, pred, target):
         """pred as a finite float array (a subclass checks target too), and target."""
-        return check_array(pred, "pred", hint=self.diverged()), target
+        return check_array(pred, "pred", hint=self.diverged), target
 
     def __getattr__(self, name):
         # Called only for a missing attribute: most often backward() before any loss(...).
@@ -53,7 +53,7 @@ class MSELoss(Loss):
     mean_squared_error: pred (yhat) and target (y) of one shape, (n,) or (n, k)."""
 
     def check(self, pred, target):
-        return check_pred_and_target(pred, target, hint=self.diverged())  # one shape
+        return check_pred_and_target(pred, target, hint=self.diverged)  # one shape
 
     def forward(self, pred, target):
         self.diff = pred - target  # yhat - y, kept for backward
@@ -71,18 +71,17 @@ class CrossEntropyLoss(Loss):
     """
 
     def check(self, pred, target):
-        return check_logits_and_labels(pred, target, hint=self.diverged())
+        return check_logits_and_labels(pred, target, hint=self.diverged)
 
     def forward(self, pred, target):
-        n = len(pred)
-        self.y = target
+        self.rows, self.y = np.arange(len(pred)), target  # row i, label y_i: kept for backward
         log_p = log_softmax.unchecked(pred)  # log-sum-exp inside: no overflow for large logits
         self.p = np.exp(log_p)  # softmax(Z), the probabilities, kept for backward
-        return float(-log_p[np.arange(n), target].mean())
+        return float(-log_p[self.rows, target].mean())
 
     def backward(self):
         """dL/dZ = (softmax(Z) - onehot(y)) / n, shape (n, k)."""
-        n = self.p.shape[0]
+        n = len(self.p)
         grad = self.p / n  # a new array: self.p stays as it is
-        grad[np.arange(n), self.y] -= 1.0 / n  # subtract the one-hot row of each label, / n
+        grad[self.rows, self.y] -= 1.0 / n  # subtract the one-hot row of each label, / n
         return grad

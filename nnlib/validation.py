@@ -74,9 +74,10 @@ def check_array(
         into float64.
     allow_empty : bool, default False
         Whether an array with no entries passes.
-    hint : str, optional
-        A sentence added (in parentheses) to the error for inf or NaN, where the
-        caller knows a likely cause (a loss: "training diverged?").
+    hint : callable, optional
+        A function of no arguments that returns a sentence to add (in parentheses) to
+        the error for inf or NaN, where the caller knows a likely cause (a loss:
+        "training diverged?"). It is called only when there is an error.
 
     Returns
     -------
@@ -93,7 +94,7 @@ def check_array(
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of numbers, got {_describe(value)}")
-    array = np.asarray(value)
+    array = value if isinstance(value, np.ndarray) else np.asarray(value)
     kind = array.dtype.kind  # "f" float, "i" or "u" integer, "b" bool, "c" complex, ...
     if kind == "c":
         raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
@@ -120,12 +121,13 @@ def check_array(
         raise ValueError(f"{name} must have shape {tuple(shape)}, got shape {array.shape}")
     if dtype is None:
         dtype = array.dtype if array.dtype in (np.float32, np.float64) else np.float64
-    array = array.astype(dtype, copy=False)
+    if array.dtype != dtype:
+        array = array.astype(dtype)
     if not _all_finite(array):
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(
             f"{name} must be finite, got {array[tuple(bad)]} at index {tuple(int(i) for i in bad)}"
-            + (f" ({hint})" if hint else "")
+            + (f" ({hint()})" if hint else "")
         )
     return array
 
@@ -173,7 +175,7 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of integer labels, got {_describe(value)}")
-    labels = np.asarray(value)
+    labels = value if isinstance(value, np.ndarray) else np.asarray(value)
     if labels.ndim != 1:
         raise ValueError(
             f"{name} must be a 1-D array of shape (n_samples,), got shape {labels.shape}"
@@ -185,7 +187,8 @@ def check_labels(value, name, *, n_samples=None, n_classes=None):
             f"{name} must hold integer labels, got dtype {labels.dtype}"
             + (" (convert with y.astype(int))" if labels.dtype.kind == "f" else "")
         )
-    labels = labels.astype(np.int64, copy=False)
+    if labels.dtype != np.int64:
+        labels = labels.astype(np.int64)
     if n_samples is not None and labels.shape[0] != n_samples:
         raise ValueError(
             f"{name} must have {n_samples} labels (one per sample), got {labels.shape[0]}"

@@ -211,7 +211,7 @@ for name in LAYERS:
                GOOD_X, ndim=2)
     case(f"nnlib.activations.{name}.backward", "before forward",
          lambda n=name: getattr(A, n)().backward(GOOD_X), AttributeError,
-         "'Z'", "forward", "not run yet")
+         "'A'" if name in ("Sigmoid", "Tanh") else "'Z'", "forward", "not run yet")
 bad_non_negative("nnlib.activations.LeakyReLU", "negative_slope", lambda v: A.LeakyReLU(v))
 bad_rates("nnlib.activations.ELU", "alpha", lambda v: A.ELU(v))
 
