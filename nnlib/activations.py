@@ -90,9 +90,9 @@ def step_derivative(z):
 def sigmoid(z):
     """Logistic sigmoid g(z) = 1 / (1 + exp(-z)). Range (0, 1); g(0) = 1/2.
 
-    For z < -709 (-88 in float32) exp(-z) overflows to inf, and 1 / (1 + inf) = 0 is
-    the right value (the true one is below the smallest float): the overflow is
-    harmless here, so its warning is switched off. Elsewhere the formula is accurate.
+    For z < -709.78 (-88.72 in float32) exp(-z) overflows to inf and 1 / (1 + inf) = 0,
+    off by less than the smallest normal float (2.2e-308; 1.2e-38 in float32): the
+    overflow is harmless, so its warning is switched off. Elsewhere it is accurate.
     """
     with np.errstate(over="ignore"):
         return 1.0 / (1.0 + np.exp(-z))

@@ -105,7 +105,7 @@ class Tensor:
 
     def _elementwise(self, g, derivative):
         """A Tensor of g(data), whose rule multiplies by g'(data): chapter 3's
-        g and g' (bare: no check), accurate in the tails too."""
+        g and g' (bare: no check): in the tails more accurate than the layers."""
         out = Tensor(g.unchecked(self.data), (self,))
 
         def rule():  # the chain rule, entry by entry: dL/dZ = dL/dA * g'(Z)
