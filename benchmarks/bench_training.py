@@ -159,6 +159,34 @@ def train_nnlib(case, seed):
     return clock() - start, model
 
 
+def train_nnlib_unchecked(case, seed):
+    """nnlib's modules without its checks (--unchecked): what the checks cost.
+
+    The same network and arithmetic as train_nnlib, but the loop calls model.forward
+    and loss_fn.forward, which check nothing, and updates each parameter in place
+    without the step's finiteness test. Not a way to train: a NaN would go unnoticed.
+    """
+    d_in, hidden, k = case.sizes
+    rng = np.random.default_rng(seed)
+    model = Sequential(Linear(d_in, hidden, rng=rng, dtype=case.dtype), Sigmoid(),
+                       Linear(hidden, k, rng=rng, dtype=case.dtype))
+    loss_fn = CrossEntropyLoss()
+    params = model.parameters()
+    model[0].needs_input_grad = False
+    X, y = case.X_train, case.y_train
+    start = clock()
+    for _epoch in range(case.epochs):
+        order = rng.permutation(len(X))
+        for first in range(0, len(X), case.batch_size):
+            batch = order[first:first + case.batch_size]
+            model.zero_grad()
+            loss_fn.forward(model.forward(X[batch]), y[batch])
+            model.backward(loss_fn.backward())
+            for p in params:
+                p.data -= case.lr * p.grad
+    return clock() - start, model
+
+
 def train_numpy_loop(case, seed):
     """The same training as one loop of bare numpy: no modules, no checks.
 
@@ -253,16 +281,20 @@ def train_torch(case, seed):
 
 
 TRAIN = {"nnlib": train_nnlib, "numpy loop": train_numpy_loop,
-         "scikit-learn": train_sklearn, "PyTorch": train_torch}
+         "scikit-learn": train_sklearn, "PyTorch": train_torch,
+         "nnlib, no checks": train_nnlib_unchecked}
+OPTIONAL = {"nnlib, no checks"}  # only with --unchecked
 
 
-def implementations():
-    """The names in TRAIN, without PyTorch when it is not installed."""
+def implementations(unchecked=False):
+    """The names in TRAIN, without PyTorch when it is not installed, and without
+    "nnlib, no checks" unless `unchecked`."""
+    names = [name for name in TRAIN if unchecked or name not in OPTIONAL]
     try:
         import torch  # noqa: F401
     except ImportError:
-        return [name for name in TRAIN if name != "PyTorch"]
-    return list(TRAIN)
+        return [name for name in names if name != "PyTorch"]
+    return names
 
 
 # --- measuring and reporting -----------------------------------------------------------
@@ -400,8 +432,10 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="threads for numpy's BLAS "
                         "and PyTorch (default 1; 0: each library's own choice)")
     parser.add_argument("--out", type=Path, default=ROOT / "_build" / "benchmarks")
+    parser.add_argument("--unchecked", action="store_true", help="also nnlib without its "
+                        "input and update checks: what they cost")
     args = parser.parse_args(argv)
-    names = implementations()
+    names = implementations(args.unchecked)
     if "PyTorch" not in names:
         print("PyTorch is not installed: skipped (it is optional, not in requirements.txt)")
     all_results = []

@@ -187,9 +187,9 @@ if __name__ == "__main__":
 
     for make_case in (bench.digits_case, bench.mnist_sized_case):
         case = make_case(quick=True)
-        for name in ("nnlib", "numpy loop"):
+        for name in ("nnlib", "nnlib, no checks", "numpy loop"):
             per_step, per_epoch = calls_per_step(bench.TRAIN[name], case)
             steps = -(-len(case.X_train) // case.batch_size)
             detail = ", ".join(f"{k} {v / steps:.2f}" for k, v in
                                sorted(per_epoch.items(), key=lambda kv: -kv[1]))
-            print(f"{case.name:12s} {name:11s} {per_step:6.2f} numpy calls per step: {detail}")
+            print(f"{case.name:12s} {name:16s} {per_step:6.2f} numpy calls per step: {detail}")

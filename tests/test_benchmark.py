@@ -48,18 +48,28 @@ def test_the_numpy_loop_trains_the_same_network_as_nnlib():
         np.testing.assert_allclose(theirs, trained.data, rtol=1e-9, atol=1e-12)
 
 
+def test_nnlib_without_checks_trains_the_very_same_network():
+    # --unchecked times nnlib's modules without the checks: the same arithmetic, so
+    # the same weights, bit for bit; only the checks are left out.
+    case = bench.tiny_case()
+    _, model = bench.train_nnlib(case, seed=2)
+    _, unchecked = bench.train_nnlib_unchecked(case, seed=2)
+    for p, q in zip(model.parameters(), unchecked.parameters(), strict=True):
+        assert np.array_equal(p.data, q.data)
+
+
 def test_every_implementation_learns_the_tiny_problem(tmp_path):
     # The whole benchmark, as `make bench` runs it, on a problem any correct trainer
     # learns: report, plot and raw numbers written, accuracies equal.
-    bench.main(["--case", "tiny", "--threads", "1", "--out", str(tmp_path)])
+    bench.main(["--case", "tiny", "--threads", "1", "--unchecked", "--out", str(tmp_path)])
     report = (tmp_path / "bench_training.md").read_text()
-    for name in bench.implementations():
+    for name in bench.implementations(unchecked=True):
         assert f"| {name} |" in report
     assert "load average" in report
     assert (tmp_path / "bench_training.png").stat().st_size > 1000
     raw = json.loads((tmp_path / "bench_training.json").read_text())
     accuracies = {name: r["accuracy"][0] for name, r in raw["tiny"].items()}
-    assert set(accuracies) == set(bench.implementations())
+    assert set(accuracies) == set(bench.implementations(unchecked=True))
     assert min(accuracies.values()) >= 0.95, accuracies
     assert max(accuracies.values()) - min(accuracies.values()) <= 0.01, accuracies
 
