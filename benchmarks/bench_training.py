@@ -136,15 +136,22 @@ def clock():
     return np.array([time.perf_counter(), time.process_time()])
 
 
-def train_nnlib(case, seed):
-    """The book's network and training loop (chapter 5), in the case's dtype."""
+def book_network(case, rng):
+    """in -> hidden sigmoid units -> out in nnlib, in the case's dtype; the first layer
+    skips dL/dX (the data needs no gradient)."""
     d_in, hidden, k = case.sizes
-    rng = np.random.default_rng(seed)
     model = Sequential(Linear(d_in, hidden, rng=rng, dtype=case.dtype), Sigmoid(),
                        Linear(hidden, k, rng=rng, dtype=case.dtype))
+    model[0].needs_input_grad = False
+    return model
+
+
+def train_nnlib(case, seed):
+    """The book's network and training loop (chapter 5), in the case's dtype."""
+    rng = np.random.default_rng(seed)
+    model = book_network(case, rng)
     loss_fn = CrossEntropyLoss()
     optimizer = SGD(model.parameters(), lr=case.lr)
-    model[0].needs_input_grad = False  # the data needs no gradient
     X, y = case.X_train, case.y_train
     start = clock()
     for _epoch in range(case.epochs):
@@ -166,13 +173,10 @@ def train_nnlib_unchecked(case, seed):
     and loss_fn.forward, which check nothing, and updates each parameter in place
     without the step's finiteness test. Not a way to train: a NaN would go unnoticed.
     """
-    d_in, hidden, k = case.sizes
     rng = np.random.default_rng(seed)
-    model = Sequential(Linear(d_in, hidden, rng=rng, dtype=case.dtype), Sigmoid(),
-                       Linear(hidden, k, rng=rng, dtype=case.dtype))
+    model = book_network(case, rng)
     loss_fn = CrossEntropyLoss()
     params = model.parameters()
-    model[0].needs_input_grad = False
     X, y = case.X_train, case.y_train
     start = clock()
     for _epoch in range(case.epochs):
